@@ -1,0 +1,27 @@
+#include "schemas/codec/decode.hpp"
+#include "schemas/codec/message_reader.hpp"
+
+namespace mosaik::codec {
+
+std::string_view to_string(decode_errc code) {
+  switch (code) {
+    case decode_errc::too_large: return "too_large";
+    case decode_errc::truncated: return "truncated";
+    case decode_errc::malformed: return "malformed";
+    case decode_errc::unknown_kind: return "unknown_kind";
+    case decode_errc::bad_field: return "bad_field";
+  }
+  return "unknown";
+}
+
+namespace detail {
+
+bytes to_bytes(capnp::MessageBuilder& builder) {
+  auto words = capnp::messageToFlatArray(builder);
+  auto raw = words.asBytes();
+  return bytes(raw.begin(), raw.end());
+}
+
+} // namespace detail
+
+} // namespace mosaik::codec

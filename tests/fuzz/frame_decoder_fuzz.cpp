@@ -1,0 +1,19 @@
+// libFuzzer target: the link envelope and the handshake messages it carries.
+#include "schemas/codec/frame_codec.hpp"
+#include "schemas/codec/handshake_codec.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace mosaik;
+  byte_view input{data, size};
+  auto frame = codec::decode_frame(input);
+  if (frame) {
+    switch (frame->kind) {
+      case wire::frame_kind::hello: (void)codec::decode_hello(frame->payload); break;
+      case wire::frame_kind::proof: (void)codec::decode_proof(frame->payload); break;
+      case wire::frame_kind::close: (void)codec::decode_close(frame->payload); break;
+      default: break;
+    }
+  }
+  (void)codec::decode_hello(input);
+  return 0;
+}

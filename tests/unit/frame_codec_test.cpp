@@ -1,0 +1,130 @@
+#include "schemas/codec/frame_codec.hpp"
+
+#include <doctest/doctest.h>
+
+#include <random>
+
+using namespace mosaik;
+using codec::decode_errc;
+
+namespace {
+
+wire::frame sample_frame(wire::frame_kind kind, size_t payload_size) {
+  wire::frame f{kind, 42, bytes(payload_size)};
+  for (size_t i = 0; i < payload_size; ++i)
+    f.payload[i] = static_cast<std::uint8_t>(i * 31);
+  return f;
+}
+
+} // namespace
+
+TEST_CASE("frame codec: every kind round-trips") {
+  for (std::uint16_t k = 0; k < wire::frame_kind_count; ++k) {
+    auto f = sample_frame(static_cast<wire::frame_kind>(k), 100 + k);
+    auto decoded = codec::decode_frame(codec::encode_frame(f));
+    REQUIRE(decoded);
+    CHECK(*decoded == f);
+  }
+}
+
+TEST_CASE("frame codec: unaligned input is copied and decodes") {
+  auto encoded = codec::encode_frame(sample_frame(wire::frame_kind::group, 77));
+  bytes shifted(encoded.size() + 1);
+  std::copy(encoded.begin(), encoded.end(), shifted.begin() + 1);
+  auto decoded = codec::decode_frame(byte_view{shifted}.subspan(1));
+  REQUIRE(decoded);
+  CHECK(decoded->payload.size() == 77);
+}
+
+TEST_CASE("frame codec: the size cap is checked before parsing") {
+  codec::decode_limits limits;
+  limits.max_bytes = 1024;
+  auto big = codec::encode_frame(sample_frame(wire::frame_kind::stream, 2000));
+  auto r = codec::decode_frame(big, limits);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::too_large);
+  // Garbage over the cap is refused the same way, unparsed.
+  auto r2 = codec::decode_frame(bytes(4096, 0xff), limits);
+  REQUIRE_FALSE(r2);
+  CHECK(r2.error().code == decode_errc::too_large);
+}
+
+TEST_CASE("frame codec: control frames get the smaller cap") {
+  codec::decode_limits limits;
+  limits.max_control_bytes = 512;
+  auto heartbeat = codec::encode_frame(sample_frame(wire::frame_kind::heartbeat, 1000));
+  auto r = codec::decode_frame(heartbeat, limits);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::too_large);
+  auto data = codec::encode_frame(sample_frame(wire::frame_kind::stream, 1000));
+  CHECK(codec::decode_frame(data, limits));
+}
+
+TEST_CASE("frame codec: empty and partial words are truncated") {
+  auto r = codec::decode_frame(bytes{});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::truncated);
+  auto encoded = codec::encode_frame(sample_frame(wire::frame_kind::group, 8));
+  encoded.pop_back();
+  auto r2 = codec::decode_frame(encoded);
+  REQUIRE_FALSE(r2);
+  CHECK(r2.error().code == decode_errc::truncated);
+}
+
+TEST_CASE("frame codec: an unknown kind is a typed error") {
+  auto encoded = codec::encode_frame(sample_frame(wire::frame_kind::hello, 0));
+  // Single segment: 8-byte segment table, then the root pointer, then the
+  // struct's data section whose first two bytes are the kind enum.
+  encoded[16] = 0xee;
+  auto r = codec::decode_frame(encoded);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::unknown_kind);
+}
+
+TEST_CASE("frame codec: random and mutated frames never escape as exceptions") {
+  std::mt19937_64 rng(0x6d6f7361696bULL);
+  std::uniform_int_distribution<int> byte_dist(0, 255);
+  size_t decoded = 0, rejected = 0;
+  auto feed = [&](const bytes& input) {
+    CHECK_NOTHROW({
+      auto r = codec::decode_frame(input);
+      if (r) {
+        ++decoded;
+        CHECK(static_cast<std::uint16_t>(r->kind) < wire::frame_kind_count);
+      } else {
+        ++rejected;
+      }
+    });
+  };
+  for (int i = 0; i < 2000; ++i) {
+    bytes junk(8 * (rng() % 64));
+    for (auto& b : junk)
+      b = static_cast<std::uint8_t>(byte_dist(rng));
+    feed(junk);
+  }
+  for (int i = 0; i < 3000; ++i) {
+    auto kind = static_cast<wire::frame_kind>(rng() % wire::frame_kind_count);
+    auto input = codec::encode_frame(sample_frame(kind, rng() % 300));
+    switch (rng() % 4) {
+      case 0: // flip a few bits
+        for (int n = 0; n < 1 + static_cast<int>(rng() % 4); ++n)
+          input[rng() % input.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+        break;
+      case 1: // truncate to a word boundary
+        input.resize(8 * (rng() % (input.size() / 8 + 1)));
+        break;
+      case 2: // overwrite a word (pointers, segment table)
+        for (size_t j = 0, at = 8 * (rng() % (input.size() / 8)); j < 8; ++j)
+          input[at + j] = static_cast<std::uint8_t>(byte_dist(rng));
+        break;
+      default: // append junk words
+        for (int n = 0; n < 8 * (1 + static_cast<int>(rng() % 8)); ++n)
+          input.push_back(static_cast<std::uint8_t>(byte_dist(rng)));
+    }
+    feed(input);
+  }
+  MESSAGE("decoded " << decoded << ", rejected " << rejected);
+  CHECK(decoded + rejected == 5000);
+  CHECK(rejected > 0);
+  CHECK(decoded > 0);
+}

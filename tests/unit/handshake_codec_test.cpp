@@ -1,0 +1,78 @@
+#include "schemas/codec/handshake_codec.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace mosaik;
+using codec::decode_errc;
+
+namespace {
+
+wire::hello sample_hello() {
+  wire::hello h;
+  h.network = network_id::from("testnet");
+  h.peer = secret_key::generate().public_id();
+  h.protocol_version = 1;
+  h.listen_address = {"127.0.0.1", 4100};
+  h.nonce.fill(9);
+  h.role = wire::role::client;
+  return h;
+}
+
+} // namespace
+
+TEST_CASE("handshake codec: hello, proof and close round-trip") {
+  auto h = sample_hello();
+  auto hello = codec::decode_hello(codec::encode_hello(h));
+  REQUIRE(hello);
+  CHECK(*hello == h);
+
+  auto key = secret_key::generate();
+  wire::proof p{key.sign(bytes{1, 2, 3})};
+  auto proof = codec::decode_proof(codec::encode_proof(p));
+  REQUIRE(proof);
+  CHECK(*proof == p);
+
+  wire::close c{wire::close_reason::different_network, "network abc"};
+  auto closed = codec::decode_close(codec::encode_close(c));
+  REQUIRE(closed);
+  CHECK(*closed == c);
+  CHECK(wire::to_string(closed->reason) == "different_network");
+}
+
+TEST_CASE("handshake codec: a message of another schema yields a bad field") {
+  // A Close decoded as a Hello has no ids: each check must say which field.
+  auto close_bytes = codec::encode_close({wire::close_reason::banned, "x"});
+  auto r = codec::decode_hello(close_bytes);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::bad_field);
+  CHECK(r.error().detail.find("networkId") != std::string::npos);
+  auto p = codec::decode_proof(close_bytes);
+  REQUIRE_FALSE(p);
+  CHECK(p.error().code == decode_errc::bad_field);
+}
+
+TEST_CASE("handshake codec: control messages are held to the control cap") {
+  auto h = sample_hello();
+  h.listen_address.host = std::string(200, 'h');
+  auto encoded = codec::encode_hello(h);
+  codec::decode_limits limits;
+  limits.max_control_bytes = 64;
+  auto r = codec::decode_hello(encoded, limits);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::too_large);
+}
+
+TEST_CASE("handshake codec: an over-long host is rejected") {
+  auto h = sample_hello();
+  h.listen_address.host = std::string(codec::max_host_bytes + 1, 'h');
+  auto r = codec::decode_hello(codec::encode_hello(h));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::bad_field);
+}
+
+TEST_CASE("handshake codec: close detail is cut to 1 KiB when encoding") {
+  auto encoded = codec::encode_close({wire::close_reason::departing, std::string(5000, 'd')});
+  auto r = codec::decode_close(encoded);
+  REQUIRE(r);
+  CHECK(r->detail.size() == codec::max_close_detail_bytes);
+}
