@@ -1,6 +1,8 @@
 #pragma once
 // Byte buffers and views used across the pure core.
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -22,5 +24,26 @@ std::string to_hex(byte_view data);
 
 /// Decodes hex (either case). nullopt on odd length or a non-hex character.
 std::optional<bytes> from_hex(std::string_view text);
+
+/// Exactly N bytes as an array; nullopt for any other length.
+template <std::size_t N>
+std::optional<std::array<std::uint8_t, N>> to_array(byte_view data) {
+  if (data.size() != N)
+    return std::nullopt;
+  std::array<std::uint8_t, N> out;
+  std::copy(data.begin(), data.end(), out.begin());
+  return out;
+}
+
+/// Exactly 2N hex characters as an array of N bytes; nullopt otherwise.
+template <std::size_t N>
+std::optional<std::array<std::uint8_t, N>> array_from_hex(std::string_view text) {
+  if (text.size() != 2 * N)
+    return std::nullopt;
+  auto decoded = from_hex(text);
+  if (!decoded)
+    return std::nullopt;
+  return to_array<N>(*decoded);
+}
 
 } // namespace mosaik

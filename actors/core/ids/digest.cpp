@@ -17,20 +17,15 @@ digest digest::from(std::string_view text) {
 }
 
 std::optional<digest> digest::from_bytes(byte_view data) {
-  if (data.size() != size)
-    return std::nullopt;
-  array_type raw;
-  std::copy(data.begin(), data.end(), raw.begin());
-  return digest{raw};
+  if (auto raw = to_array<size>(data))
+    return digest{*raw};
+  return std::nullopt;
 }
 
 std::optional<digest> digest::from_hex(std::string_view text) {
-  if (text.size() != 2 * size)
-    return std::nullopt;
-  auto decoded = mosaik::from_hex(text);
-  if (!decoded)
-    return std::nullopt;
-  return from_bytes(*decoded);
+  if (auto raw = array_from_hex<size>(text))
+    return digest{*raw};
+  return std::nullopt;
 }
 
 digest digest::derive(byte_view data) const {

@@ -23,28 +23,21 @@ void ensure_sodium() {
 } // namespace
 
 std::optional<peer_id> peer_id::from_bytes(byte_view data) {
-  if (data.size() != size)
-    return std::nullopt;
-  array_type raw;
-  std::copy(data.begin(), data.end(), raw.begin());
-  return peer_id{raw};
+  if (auto raw = to_array<size>(data))
+    return peer_id{*raw};
+  return std::nullopt;
 }
 
 std::optional<peer_id> peer_id::from_hex(std::string_view text) {
-  if (text.size() != 2 * size)
-    return std::nullopt;
-  auto decoded = mosaik::from_hex(text);
-  if (!decoded)
-    return std::nullopt;
-  return from_bytes(*decoded);
+  if (auto raw = array_from_hex<size>(text))
+    return peer_id{*raw};
+  return std::nullopt;
 }
 
 std::optional<signature> signature::from_bytes(byte_view data) {
-  if (data.size() != size)
-    return std::nullopt;
-  signature sig;
-  std::copy(data.begin(), data.end(), sig.raw.begin());
-  return sig;
+  if (auto raw = to_array<size>(data))
+    return signature{*raw};
+  return std::nullopt;
 }
 
 bool verify(const peer_id& signer, byte_view message, const signature& sig) {
