@@ -252,8 +252,9 @@ group_log_store::staged group_log_store::stage_append(lmdb::txn& t,
     if (auto err = stage_truncate(t, from, s))
       return err;
   const auto& limits = node_.options().limits;
+  codec::entry_encoder encoder;
   for (const auto& e : entries) {
-    auto value = codec::encode_stored_entry(e);
+    auto value = encoder.encode(e);
     if (value.size() > limits.max_bytes)
       return error(storage_errc::io, "entry at " + at(e.index) + " encodes to "
                                        + std::to_string(value.size()) + " bytes, over the cap");

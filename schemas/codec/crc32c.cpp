@@ -1,6 +1,11 @@
 #include "schemas/codec/crc32c.hpp"
 
 #include <array>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
 
 namespace mosaik::codec {
 
@@ -25,10 +30,33 @@ constexpr auto make_tables() {
 
 constexpr auto tables = make_tables();
 
-} // namespace
+#if defined(__x86_64__)
+// SSE4.2's crc32 instruction computes exactly this polynomial, 8 bytes per
+// instruction; on the commit path it is several times faster than slicing.
+__attribute__((target("sse4.2"))) std::uint32_t add_sse42(std::uint32_t crc, byte_view data) {
+  const auto* p = data.data();
+  auto n = data.size();
+  std::uint64_t wide = crc;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof(word));
+    wide = _mm_crc32_u64(wide, word);
+  }
+  crc = static_cast<std::uint32_t>(wide);
+  for (; n > 0; ++p, --n)
+    crc = _mm_crc32_u8(crc, *p);
+  return crc;
+}
 
-crc32c& crc32c::add(byte_view data) noexcept {
-  auto crc = state_;
+// Read once at start-up. Before it is set (another translation unit's static
+// initialisation) it is false and the tables are used: the same result.
+const bool have_sse42 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sse4.2") != 0;
+}();
+#endif
+
+std::uint32_t add_sliced(std::uint32_t crc, byte_view data) {
   const auto* p = data.data();
   auto n = data.size();
   for (; n >= 8; p += 8, n -= 8) {
@@ -40,8 +68,24 @@ crc32c& crc32c::add(byte_view data) noexcept {
   }
   for (; n > 0; ++p, --n)
     crc = (crc >> 8) ^ tables[0][(crc ^ *p) & 0xffu];
-  state_ = crc;
+  return crc;
+}
+
+} // namespace
+
+crc32c& crc32c::add(byte_view data) noexcept {
+#if defined(__x86_64__)
+  if (have_sse42) {
+    state_ = add_sse42(state_, data);
+    return *this;
+  }
+#endif
+  state_ = add_sliced(state_, data);
   return *this;
+}
+
+std::uint32_t crc32c::portable(byte_view data) noexcept {
+  return ~add_sliced(0xffffffffu, data);
 }
 
 crc32c& crc32c::add_u64(std::uint64_t v) noexcept {
