@@ -35,6 +35,22 @@ std::string db_name(const group_id& id, std::string_view table) {
   return id.hex() + "." + std::string(table);
 }
 
+// How an LMDB failure reaches the Raft core.
+storage_error to_storage_error(const lmdb::error& e) {
+  if (e.code() == MDB_MAP_FULL || e.code() == ENOSPC)
+    return {storage_errc::full, e.what()};
+  switch (e.kind()) {
+    case lmdb::error_kind::fatal:
+      return {e.code() == MDB_PANIC || e.code() == EIO ? storage_errc::io : storage_errc::corrupted,
+              e.what()};
+    case lmdb::error_kind::bug:
+      return {storage_errc::io, std::string("bug: ") + e.what()};
+    case lmdb::error_kind::recoverable:
+      break;
+  }
+  return {storage_errc::io, e.what()};
+}
+
 void check_format(const lmdb::env& env) {
   auto t = lmdb::txn::begin_write(env);
   auto db = lmdb::dbi::open(t, "mosaik", true);
@@ -75,10 +91,9 @@ node_store::open(const std::filesystem::path& dir, const store_options& options)
     return std::unique_ptr<node_store>(new node_store(canonical, std::move(env), options));
   } catch (const lmdb::error& e) {
     forget();
-    auto code = e.code() == MDB_MAP_FULL ? storage_errc::full
-                : e.kind() == lmdb::error_kind::fatal ? storage_errc::corrupted
-                                                      : storage_errc::io;
-    return unexpected{storage_error{code, canonical.string() + ": " + e.what()}};
+    auto err = to_storage_error(e);
+    err.detail = canonical.string() + ": " + err.detail;
+    return unexpected{std::move(err)};
   } catch (const std::exception& e) {
     forget();
     return io_error(canonical.string() + ": " + e.what());
@@ -152,18 +167,7 @@ raft::storage_result<bool> node_store::commit(std::span<const group_write> write
 raft::storage_error node_store::fail(const lmdb::error& e) const {
   if (e.kind() == lmdb::error_kind::fatal)
     failed_ = true;
-  if (e.code() == MDB_MAP_FULL || e.code() == ENOSPC)
-    return {storage_errc::full, e.what()};
-  switch (e.kind()) {
-    case lmdb::error_kind::fatal:
-      return {e.code() == MDB_PANIC || e.code() == EIO ? storage_errc::io : storage_errc::corrupted,
-              e.what()};
-    case lmdb::error_kind::bug:
-      return {storage_errc::io, std::string("bug: ") + e.what()};
-    case lmdb::error_kind::recoverable:
-      break;
-  }
-  return {storage_errc::io, e.what()};
+  return to_storage_error(e);
 }
 
 std::optional<raft::storage_error> node_store::check_usable() const {

@@ -120,3 +120,19 @@ TEST_CASE("corruption: a damaged snapshot chunk is reported, the others served")
   CHECK(damaged.error().code == storage_errc::corrupted);
   CHECK(f.store->snapshot_chunk(0)->data == payload(100));
 }
+
+TEST_CASE("corruption: a data file that is not LMDB's is refused at open") {
+  test::temp_dir dir("garbage");
+  {
+    std::ofstream out(dir.path() / "data.mdb", std::ios::binary);
+    std::string garbage(16384, '\x5a');
+    out.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  auto node = persistence::node_store::open(dir.path());
+  REQUIRE_FALSE(node);
+  CHECK(node.error().code == storage_errc::corrupted);
+  // The failed open left the directory free to open again (and fail again).
+  auto again = persistence::node_store::open(dir.path());
+  REQUIRE_FALSE(again);
+  CHECK(again.error().detail.find("already open") == std::string::npos);
+}
