@@ -57,10 +57,11 @@ void add_ids(crc32c& crc, const Ids& ids) {
 }
 
 std::uint32_t configuration_checksum(const std::vector<byte_view>& voters,
-                                     const std::vector<byte_view>& learners) {
+                                     const std::vector<byte_view>& learners, byte_view lineage) {
   crc32c crc;
   add_ids(crc, voters);
   add_ids(crc, learners);
+  crc.add(lineage);
   return crc.value();
 }
 
@@ -79,14 +80,16 @@ std::uint32_t chunk_checksum(raft::index_t index, raft::term_t term, std::uint64
 
 // -- configuration, shared by its own record and snapshot metadata ---------
 
-void build_configuration(schema::Configuration::Builder b, const raft::configuration& config) {
+void build_configuration(schema::StoredConfiguration::Builder b, const raft::configuration& config) {
   auto voters = b.initVoters(static_cast<unsigned>(config.voters.size()));
   for (unsigned i = 0; i < config.voters.size(); ++i)
     voters.set(i, as_capnp(config.voters[i].view()));
   auto learners = b.initLearners(static_cast<unsigned>(config.learners.size()));
   for (unsigned i = 0; i < config.learners.size(); ++i)
     learners.set(i, as_capnp(config.learners[i].view()));
-  b.setChecksum(configuration_checksum(views(config.voters), views(config.learners)));
+  b.setLineage(as_capnp(config.lineage.view()));
+  b.setChecksum(
+    configuration_checksum(views(config.voters), views(config.learners), config.lineage.view()));
 }
 
 expected<std::vector<peer_id>, decode_error>
@@ -102,16 +105,20 @@ read_ids(capnp::List<capnp::Data>::Reader list, std::string_view field) {
   return out;
 }
 
-expected<raft::configuration, decode_error> read_configuration(schema::Configuration::Reader r) {
+expected<raft::configuration, decode_error> read_configuration(schema::StoredConfiguration::Reader r) {
   auto voters = read_ids(r.getVoters(), "voters");
   if (!voters)
     return unexpected{voters.error()};
   auto learners = read_ids(r.getLearners(), "learners");
   if (!learners)
     return unexpected{learners.error()};
-  raft::configuration config{std::move(*voters), std::move(*learners)};
-  if (configuration_checksum(views(config.voters), views(config.learners)) != r.getChecksum())
+  auto lineage = as_view(r.getLineage());
+  if (configuration_checksum(views(*voters), views(*learners), lineage) != r.getChecksum())
     return checksum_mismatch("configuration");
+  auto lineage_digest = digest::from_bytes(lineage);
+  if (!lineage_digest)
+    return bad_field("configuration.lineage must be 32 bytes");
+  raft::configuration config{std::move(*voters), std::move(*learners), *lineage_digest};
   if (auto why = configuration_violation(config))
     return bad_field(*why);
   return config;
@@ -136,7 +143,7 @@ byte_view entry_encoder::encode(const raft::entry& e) {
   auto root = builder.initRoot<schema::StoredEntry>();
   root.setIndex(e.index);
   root.setTerm(e.term);
-  root.setType(static_cast<schema::EntryType>(e.type));
+  root.setType(static_cast<schema::StoredEntryType>(e.type));
   root.setData(as_capnp(e.data));
   root.setChecksum(entry_checksum(e.index, e.term, static_cast<std::uint8_t>(e.type), e.data));
   // The flat encoding of a one-segment message (what capnp::writeMessage
@@ -164,7 +171,7 @@ bytes encode_stored_entry(const raft::entry& e) {
   auto root = builder.initRoot<schema::StoredEntry>();
   root.setIndex(e.index);
   root.setTerm(e.term);
-  root.setType(static_cast<schema::EntryType>(e.type));
+  root.setType(static_cast<schema::StoredEntryType>(e.type));
   root.setData(as_capnp(e.data));
   root.setChecksum(entry_checksum(e.index, e.term, static_cast<std::uint8_t>(e.type), e.data));
   return detail::to_bytes(builder);
@@ -192,7 +199,7 @@ expected<raft::entry, decode_error> decode_stored_entry(byte_view data,
 
 bytes encode_hard_state(const raft::hard_state& hs) {
   capnp::MallocMessageBuilder builder(message_words(4, peer_id::size));
-  auto root = builder.initRoot<schema::HardState>();
+  auto root = builder.initRoot<schema::StoredHardState>();
   byte_view vote = hs.vote ? hs.vote->view() : byte_view{};
   root.setTerm(hs.term);
   root.setVote(as_capnp(vote));
@@ -204,8 +211,8 @@ bytes encode_hard_state(const raft::hard_state& hs) {
 expected<raft::hard_state, decode_error> decode_hard_state(byte_view data,
                                                            const decode_limits& limits) {
   using result = expected<raft::hard_state, decode_error>;
-  return detail::read_message<schema::HardState, raft::hard_state>(
-    data, limits.max_control_bytes, limits, [](schema::HardState::Reader r) -> result {
+  return detail::read_message<schema::StoredHardState, raft::hard_state>(
+    data, limits.max_control_bytes, limits, [](schema::StoredHardState::Reader r) -> result {
       auto vote = as_view(r.getVote());
       if (hard_state_checksum(r.getTerm(), vote, r.getCommit()) != r.getChecksum())
         return checksum_mismatch("hard state");
@@ -224,14 +231,14 @@ expected<raft::hard_state, decode_error> decode_hard_state(byte_view data,
 bytes encode_configuration(const raft::configuration& config) {
   auto ids = config.voters.size() + config.learners.size();
   capnp::MallocMessageBuilder builder(
-    message_words(static_cast<unsigned>(4 + ids), ids * peer_id::size));
-  build_configuration(builder.initRoot<schema::Configuration>(), config);
+    message_words(static_cast<unsigned>(4 + ids), (ids + 1) * peer_id::size));
+  build_configuration(builder.initRoot<schema::StoredConfiguration>(), config);
   return detail::to_bytes(builder);
 }
 
 expected<raft::configuration, decode_error> decode_configuration(byte_view data,
                                                                  const decode_limits& limits) {
-  return detail::read_message<schema::Configuration, raft::configuration>(
+  return detail::read_message<schema::StoredConfiguration, raft::configuration>(
     data, limits.max_bytes, limits, read_configuration);
 }
 
@@ -262,8 +269,8 @@ std::uint32_t metadata_checksum(raft::index_t index, raft::term_t term,
 bytes encode_snapshot_metadata(const raft::snapshot_metadata& meta) {
   auto ids = meta.config.voters.size() + meta.config.learners.size();
   capnp::MallocMessageBuilder builder(
-    message_words(static_cast<unsigned>(8 + ids), ids * peer_id::size));
-  auto root = builder.initRoot<schema::SnapshotMetadata>();
+    message_words(static_cast<unsigned>(8 + ids), (ids + 1) * peer_id::size));
+  auto root = builder.initRoot<schema::StoredSnapshotMetadata>();
   root.setIndex(meta.index);
   root.setTerm(meta.term);
   build_configuration(root.initConfig(), meta.config);
@@ -274,8 +281,8 @@ bytes encode_snapshot_metadata(const raft::snapshot_metadata& meta) {
 expected<raft::snapshot_metadata, decode_error>
 decode_snapshot_metadata(byte_view data, const decode_limits& limits) {
   using result = expected<raft::snapshot_metadata, decode_error>;
-  return detail::read_message<schema::SnapshotMetadata, raft::snapshot_metadata>(
-    data, limits.max_bytes, limits, [](schema::SnapshotMetadata::Reader r) -> result {
+  return detail::read_message<schema::StoredSnapshotMetadata, raft::snapshot_metadata>(
+    data, limits.max_bytes, limits, [](schema::StoredSnapshotMetadata::Reader r) -> result {
       if (metadata_checksum(r.getIndex(), r.getTerm(), r.getConfig().getChecksum())
           != r.getChecksum())
         return checksum_mismatch("snapshot metadata");
@@ -290,7 +297,7 @@ decode_snapshot_metadata(byte_view data, const decode_limits& limits) {
 
 bytes encode_snapshot_chunk(const raft::snapshot_chunk& chunk) {
   capnp::MallocMessageBuilder builder(message_words(5, chunk.data.size()));
-  auto root = builder.initRoot<schema::SnapshotChunk>();
+  auto root = builder.initRoot<schema::StoredSnapshotChunk>();
   root.setSnapshotIndex(chunk.snapshot_index);
   root.setSnapshotTerm(chunk.snapshot_term);
   root.setNumber(chunk.number);
@@ -303,8 +310,8 @@ bytes encode_snapshot_chunk(const raft::snapshot_chunk& chunk) {
 expected<raft::snapshot_chunk, decode_error> decode_snapshot_chunk(byte_view data,
                                                                    const decode_limits& limits) {
   using result = expected<raft::snapshot_chunk, decode_error>;
-  return detail::read_message<schema::SnapshotChunk, raft::snapshot_chunk>(
-    data, limits.max_bytes, limits, [](schema::SnapshotChunk::Reader r) -> result {
+  return detail::read_message<schema::StoredSnapshotChunk, raft::snapshot_chunk>(
+    data, limits.max_bytes, limits, [](schema::StoredSnapshotChunk::Reader r) -> result {
       auto payload = as_view(r.getData());
       if (chunk_checksum(r.getSnapshotIndex(), r.getSnapshotTerm(), r.getNumber(), payload)
           != r.getChecksum())

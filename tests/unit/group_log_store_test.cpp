@@ -54,7 +54,7 @@ storage_errc code_of(const raft::storage_result<bool>& r) {
 }
 
 raft::configuration three_voters() {
-  return {{test_peer(1), test_peer(2), test_peer(3)}, {test_peer(4)}};
+  return {{test_peer(1), test_peer(2), test_peer(3)}, {test_peer(4)}, digest::hash(as_bytes("boot"))};
 }
 
 } // namespace
@@ -284,8 +284,8 @@ TEST_CASE("group store: a configuration that breaks the rules is refused") {
   auto& s = *f.store;
   REQUIRE(s.save_configuration(three_voters()));
   REQUIRE(s.append(make_entries(1, 3, 1)));
-  raft::configuration overlapping{{test_peer(1), test_peer(2)}, {test_peer(2)}};
-  raft::configuration unsorted{{test_peer(2), test_peer(1)}, {}};
+  raft::configuration overlapping{{test_peer(1), test_peer(2)}, {test_peer(2)}, {}};
+  raft::configuration unsorted{{test_peer(2), test_peer(1)}, {}, {}};
   CHECK(code_of(s.save_configuration(overlapping)) == storage_errc::io);
   CHECK(code_of(s.compact(2, 1, unsorted)) == storage_errc::io);
   CHECK(code_of(s.reset_to_snapshot({10, 1, overlapping})) == storage_errc::io);

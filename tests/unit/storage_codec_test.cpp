@@ -30,7 +30,7 @@ void flip_inside(bytes& encoded, byte_view needle) {
 }
 
 raft::configuration sample_config() {
-  return {{pid(1), pid(3), pid(5)}, {pid(2), pid(4)}};
+  return {{pid(1), pid(3), pid(5)}, {pid(2), pid(4)}, digest::hash(as_bytes("first entry"))};
 }
 
 } // namespace
@@ -127,14 +127,20 @@ TEST_CASE("storage codec: configuration round-trips and its rules are checked") 
   REQUIRE(empty);
   CHECK(*empty == raft::configuration{});
 
+  auto lineage_flipped = encoded;
+  flip_inside(lineage_flipped, config.lineage.view());
+  auto bad_lineage = codec::decode_configuration(lineage_flipped);
+  REQUIRE_FALSE(bad_lineage);
+  CHECK(bad_lineage.error().code == decode_errc::checksum_mismatch);
+
   flip_inside(encoded, pid(4).view());
   auto flipped = codec::decode_configuration(encoded);
   REQUIRE_FALSE(flipped);
   CHECK(flipped.error().code == decode_errc::checksum_mismatch);
 
-  raft::configuration unsorted{{pid(3), pid(1)}, {}};
-  raft::configuration duplicate{{pid(1), pid(1)}, {}};
-  raft::configuration overlapping{{pid(1), pid(2)}, {pid(2)}};
+  raft::configuration unsorted{{pid(3), pid(1)}, {}, {}};
+  raft::configuration duplicate{{pid(1), pid(1)}, {}, {}};
+  raft::configuration overlapping{{pid(1), pid(2)}, {pid(2)}, {}};
   for (const auto& bad : {unsorted, duplicate, overlapping}) {
     CHECK(codec::configuration_violation(bad).has_value());
     auto r = codec::decode_configuration(codec::encode_configuration(bad));
