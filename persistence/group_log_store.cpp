@@ -299,6 +299,18 @@ group_log_store::staged group_log_store::stage_compact(lmdb::txn& t, index_t upt
     return error(storage_errc::unavailable, "compact to " + at(upto) + ", beyond " + at(s.last));
   if (auto why = codec::configuration_violation(config))
     return error(storage_errc::io, "bug: " + *why);
+  // The anchor must name the entry it replaces (as memory_storage checks).
+  auto key = encode_index(upto);
+  auto raw = dbs_.log.get(t, key);
+  if (!raw)
+    return error(storage_errc::corrupted, "log has no entry at " + at(upto));
+  auto anchor = read_entry(key, *raw, node_.options().limits);
+  if (!anchor)
+    return anchor.error();
+  if (anchor->term != term)
+    return error(storage_errc::io, "bug: compact to " + at(upto) + " with term "
+                                     + std::to_string(term) + ", the entry has term "
+                                     + std::to_string(anchor->term));
   {
     auto c = lmdb::cursor::open(t, dbs_.log);
     for (auto item = c.first(); item && decode_index(item->first) <= upto; item = c.next())

@@ -13,11 +13,15 @@
 // time per group (its group actor, or whoever runs node_store::commit);
 // readers may run concurrently with it.
 //
-// Edge cases beyond raft/storage.hpp: entries(lo, hi) with lo > hi and
-// append of non-contiguous entries fail (unavailable, io); compact(upto) at
-// or below the anchor is compacted; reset_to_snapshot below the anchor is
-// compacted (a stale snapshot). Neither compact nor reset_to_snapshot changes
-// the saved configuration or hard state.
+// Edge cases beyond raft/storage.hpp, as raft::memory_storage has them:
+// entries(lo, hi) with lo > hi is unavailable; append of non-contiguous
+// entries is io; compact(upto) at or below the anchor is compacted, beyond
+// the log unavailable, with a term the entry does not have io. Where the two
+// differ (memory_storage is more lenient): append below first_index() is
+// compacted here (unavailable there), reset_to_snapshot below the anchor is
+// refused as compacted (a stale snapshot), and a configuration that breaks
+// the sorted/disjoint rules is refused with io. Neither compact nor
+// reset_to_snapshot changes the saved configuration or hard state.
 
 #include "actors/core/ids/ids.hpp"
 #include "actors/core/raft/snapshot_chunk.hpp"

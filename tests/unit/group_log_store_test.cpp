@@ -230,6 +230,8 @@ TEST_CASE("group store: compact a prefix, then read and append") {
   CHECK(code_of(r.compact(6, 1, {})) == storage_errc::compacted);
   CHECK(code_of(r.compact(5, 1, {})) == storage_errc::compacted);
   CHECK(code_of(r.compact(13, 2, {})) == storage_errc::unavailable);
+  CHECK(code_of(r.compact(8, 2, {})) == storage_errc::io); // entry 8 has term 1
+  CHECK(r.first_index() == 7);
   REQUIRE(r.compact(12, 2, {})); // everything
   CHECK(r.first_index() == 13);
   CHECK(r.last_index() == 12);
