@@ -50,8 +50,8 @@ raft::storage_result<raft::entry> read_entry(byte_view key, byte_view value,
   return std::move(*e);
 }
 
-/// Decodes the meta record under `key` with `decode`, or `fallback` when
-/// the record is absent (a new group).
+/// Decodes the meta record under `key` with `decode`; a default T when the
+/// record is absent (a new group).
 template <class T, class Decode>
 raft::storage_result<T> read_meta(const lmdb::txn& t, const lmdb::dbi& meta,
                                   std::string_view key, Decode decode,
