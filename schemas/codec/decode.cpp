@@ -10,6 +10,7 @@ std::string_view to_string(decode_errc code) {
     case decode_errc::malformed: return "malformed";
     case decode_errc::unknown_kind: return "unknown_kind";
     case decode_errc::bad_field: return "bad_field";
+    case decode_errc::checksum_mismatch: return "checksum_mismatch";
   }
   return "unknown";
 }

@@ -27,6 +27,7 @@ enum class decode_errc {
   malformed,   // Cap'n Proto rejected the structure (bad pointers, limits, ...)
   unknown_kind,// an enum value this version does not know
   bad_field,   // a field is out of range (wrong id length, oversized text, ...)
+  checksum_mismatch, // a stored record's checksum does not match its fields
 };
 
 std::string_view to_string(decode_errc code);
