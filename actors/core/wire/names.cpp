@@ -14,6 +14,7 @@ std::string_view to_string(frame_kind k) {
     case frame_kind::stream: return "stream";
     case frame_kind::group: return "group";
     case frame_kind::sync: return "sync";
+    case frame_kind::status: return "status";
   }
   return "unknown";
 }
