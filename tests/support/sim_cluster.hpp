@@ -29,6 +29,7 @@ namespace mosaik::test {
 class sim_cluster : public sim_network_base<transport::system_config> {
 public:
   using base = sim_network_base<transport::system_config>;
+  using node_t = base::node;
 
   sim_cluster(std::size_t n, std::uint64_t seed = 1);
   ~sim_cluster() override;
