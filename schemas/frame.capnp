@@ -16,6 +16,7 @@ enum FrameKind {
   group @7;         # group bond / Raft message
   sync @8;          # state-sync provider/session message
   status @9;        # status.capnp: empty request from a client, Status reply
+  peers @10;        # peers.capnp PeerHints: where the sender's other peers listen
 }
 
 struct Frame {

@@ -139,7 +139,8 @@ caf::behavior node_behavior(node_actor* self) {
     [=](send_frame& cmd) {
       auto& st = self->state;
       auto i = st.links.find(cmd.to);
-      if (i == st.links.end() || wire::is_control(cmd.kind)) {
+      bool data = cmd.kind >= wire::frame_kind::discovery && cmd.kind <= wire::frame_kind::sync;
+      if (i == st.links.end() || !data) {
         st.count("link.frames.dropped.not_sent");
         return;
       }

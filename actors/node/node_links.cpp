@@ -3,6 +3,7 @@
 #include "actors/node/node_internal.hpp"
 #include "schemas/codec/frame_codec.hpp"
 #include "schemas/codec/handshake_codec.hpp"
+#include "schemas/codec/peers_codec.hpp"
 #include "schemas/codec/status_codec.hpp"
 
 #include <caf/actor_system.hpp>
@@ -61,6 +62,31 @@ void on_ack(node_actor* self, transport::link_entry& l, const wire::frame& f) {
   l.pings.erase(l.pings.begin(), std::next(i));
 }
 
+/// Tells the new peer where our other peers listen, and them about it.
+void share_peers(node_actor* self, transport::link_entry& fresh) {
+  auto& st = self->state;
+  std::vector<link::peer_address> others;
+  for (auto& [peer, l] : st.links) {
+    if (peer == fresh.peer)
+      continue;
+    others.push_back({peer, l.address});
+    send_on_link(self, l, frame_kind::peers, codec::encode_peer_hints({{fresh.peer, fresh.address}}));
+  }
+  if (!others.empty())
+    send_on_link(self, fresh, frame_kind::peers, codec::encode_peer_hints(others));
+}
+
+void on_peer_hints(node_actor* self, transport::link_entry& l, const wire::frame& f) {
+  auto& st = self->state;
+  auto hints = codec::decode_peer_hints(f.payload, st.cfg.limits);
+  if (!hints)
+    return misbehave(self, l, "garbage");
+  for (const auto& h : *hints)
+    if (*h.peer != st.me.self && st.links.count(*h.peer) == 0
+        && !st.misbehaviour.banned(*h.peer, now(self)))
+      add_dial(self, h, false);
+}
+
 } // namespace
 
 wire::frame close_frame(close_reason reason, const std::string& detail) {
@@ -112,6 +138,8 @@ void establish_link(node_actor* self, const peer_id& peer, const caf::strong_act
   st.log->info("link up with {} at {} ({} dialled)", peer.short_hex(), link::to_string(address),
                our_side == link::side::dialer ? "we" : "they");
   notify(self, link_event{peer, address, true, close_reason::unspecified});
+  if (st.cfg.link.share_peers)
+    share_peers(self, st.links.at(peer));
 }
 
 void drop_link(node_actor* self, const peer_id& peer, close_reason reason, const std::string& detail,
@@ -167,6 +195,8 @@ void on_link_frame(node_actor* self, transport::link_entry& l,
       return misbehave(self, l, "unexpected_kind");
     case frame_kind::proof:
       return misbehave(self, l, "unexpected_kind");
+    case frame_kind::peers:
+      return on_peer_hints(self, l, *f);
     case frame_kind::status:
       if (request)
         respond(self, {frame_kind::status, 0, codec::encode_status(st.status(now(self)))});

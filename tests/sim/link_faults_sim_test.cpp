@@ -184,3 +184,23 @@ TEST_CASE("sim faults: the same seed replays the same run") {
   CHECK(a == run_once(41));
   CHECK_FALSE(a.empty());
 }
+
+TEST_CASE("sim faults: nodes that bootstrap from one peer link to each other via peer hints") {
+  sim_cluster c{5, 27};
+  for (std::size_t i = 1; i < 5; ++i)
+    c.bootstrap(i, 0, false);
+  c.start_all();
+  REQUIRE(c.run_until([&] { return c.full_mesh(); }, 10s));
+  for (std::size_t i = 0; i < 5; ++i)
+    CHECK(c.link_count(i) == 4);
+  // With hints off, the star stays a star.
+  sim_cluster star{3, 28};
+  for (std::size_t i : {0u, 1u, 2u})
+    star.config(i).link.share_peers = false;
+  star.bootstrap(1, 0);
+  star.bootstrap(2, 0);
+  star.start_all();
+  star.run(5s);
+  CHECK(star.linked(1, 0));
+  CHECK_FALSE(star.linked(1, 2));
+}

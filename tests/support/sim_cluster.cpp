@@ -88,6 +88,9 @@ void sim_cluster::replenish() {
 void sim_cluster::start(std::size_t i) {
   auto& n = (*this)[i];
   listen(n, address(i).port);
+  for (std::size_t j = 0; j < size(); ++j)
+    if (j != i && nodes_[j])
+      connectable(i, j);
   auto events = events_[i];
   recorders_[i] = n.sys.spawn([events](caf::event_based_actor*) -> caf::behavior {
     return {[events](const ::mosaik::node::link_event& e) { events->push_back(e); }};

@@ -9,6 +9,8 @@
 //   c.start_all();
 //   CHECK(c.run_until([&] { return c.linked(1, 0); }, 5s));
 //
+// Started nodes can open connections to each other (a fully connected
+// network); partitions and resets are faults on top of that.
 // Node i listens on "n<i>":(4000 + i) with a key and a nonce/jitter seed
 // derived from (seed, i), so a run replays exactly from its seed.
 

@@ -38,6 +38,7 @@ struct link_config {
   std::size_t max_pending_handshakes = 64; // incoming handshakes in flight at most
   std::size_t replay_cache = 4096;     // remote nonces remembered to refuse replays
   duration departure_window = 500ms;   // how long shutdown waits for departure acks
+  bool share_peers = true;             // tell new links where our other peers listen
   backoff_config reconnect;
   misbehaviour_config misbehaviour;
 };

@@ -15,6 +15,7 @@ std::string_view to_string(frame_kind k) {
     case frame_kind::group: return "group";
     case frame_kind::sync: return "sync";
     case frame_kind::status: return "status";
+    case frame_kind::peers: return "peers";
   }
   return "unknown";
 }
