@@ -32,7 +32,7 @@ void on_frame_msg(node_actor* self, const transport::frame_msg& m) {
     st.count("link.frames.dropped.anonymous");
     return;
   }
-  byte_view data{reinterpret_cast<const std::uint8_t*>(m.bytes.data()), m.bytes.size()};
+  auto data = m.view();
   auto frame = codec::decode_frame(data, st.cfg.limits);
   if (auto i = st.by_node.find(sender->node()); i != st.by_node.end()) {
     auto& l = st.links.at(i->second);

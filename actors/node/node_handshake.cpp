@@ -140,7 +140,7 @@ void abort_dial(node_actor* self, std::uint64_t id, dial_entry& d, close_reason 
 std::optional<wire::frame> read_reply(node_actor* self, std::uint64_t id, dial_entry& d,
                                       const transport::frame_msg& m, wire::frame_kind expected) {
   auto& st = self->state;
-  byte_view data{reinterpret_cast<const std::uint8_t*>(m.bytes.data()), m.bytes.size()};
+  auto data = m.view();
   auto f = codec::decode_frame(data, st.cfg.limits);
   if (f && f->kind == wire::frame_kind::close) {
     auto c = codec::decode_close(f->payload, st.cfg.limits);

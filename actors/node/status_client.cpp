@@ -95,7 +95,7 @@ private:
     self_->request(remote, remaining(), transport::to_msg(f))
       .receive(
         [&](transport::frame_msg& m) {
-          byte_view data{reinterpret_cast<const std::uint8_t*>(m.bytes.data()), m.bytes.size()};
+          auto data = m.view();
           auto reply = codec::decode_frame(data);
           if (!reply) {
             result = unexpected{where() + " sent an undecodable frame"};

@@ -1,18 +1,19 @@
 #pragma once
 // The one CAF message type that crosses links: an encoded frame envelope
-// (schemas/frame.capnp) as bytes. CAF serializes a std::vector<char> with a
+// (schemas/frame.capnp) as bytes. CAF 0.17 serializes a byte vector with a
 // single memcpy; only mosaik's codecs ever look inside.
 
 #include "actors/core/wire/frame.hpp"
 
 #include <caf/meta/type_name.hpp>
 
-#include <vector>
 
 namespace mosaik::transport {
 
 struct frame_msg {
-  std::vector<char> bytes;
+  mosaik::bytes bytes;
+
+  byte_view view() const { return {bytes.data(), bytes.size()}; }
 
   friend bool operator==(const frame_msg&, const frame_msg&) = default;
 };

@@ -188,7 +188,7 @@ sim_cluster::rogue sim_cluster::spawn_rogue(std::size_t on) {
           return;
         }
         self->request(cmd.target, caf::infinite, cmd.msg).then([=](const transport::frame_msg& m) {
-          byte_view data{reinterpret_cast<const std::uint8_t*>(m.bytes.data()), m.bytes.size()};
+          auto data = m.view();
           if (auto f = codec::decode_frame(data))
             replies->push_back(*f);
         });
@@ -211,7 +211,7 @@ void sim_cluster::rogue_send(const rogue& r, const caf::actor& target, const wir
 }
 
 void sim_cluster::rogue_send_raw(const rogue& r, const caf::actor& target, std::vector<char> bytes) {
-  caf::anon_send(r.actor, rogue_request_cmd{target, transport::frame_msg{std::move(bytes)}, false});
+  caf::anon_send(r.actor, rogue_request_cmd{target, transport::frame_msg{mosaik::bytes(bytes.begin(), bytes.end())}, false});
   run_messages();
 }
 
