@@ -103,6 +103,9 @@ void accept_proof(node_actor* self, const wire::frame& f, const caf::strong_acto
   const auto& remote = pending.hs.remote_hello();
   auto ours = codec::encode_proof(pending.hs.make_proof(*st.key));
   if (remote.role == wire::role::client) {
+    // A client gets one status answer; keep only a bounded number waiting.
+    if (st.clients.size() >= st.cfg.link.max_pending_handshakes)
+      st.clients.erase(st.clients.begin());
     st.clients.insert(addr);
     st.count("link.clients");
     respond(self, {wire::frame_kind::proof, 0, std::move(ours)});
