@@ -146,6 +146,12 @@ caf::behavior node_behavior(node_actor* self) {
       }
       send_on_link(self, i->second, cmd.kind, std::move(cmd.payload));
     },
+    [=](const get_link& g) -> caf::result<link_info> {
+      auto i = self->state.links.find(g.peer);
+      if (i == self->state.links.end())
+        return caf::make_error(caf::sec::invalid_argument, "not linked to " + g.peer.short_hex());
+      return link_info{g.peer, caf::actor_cast<caf::actor>(i->second.remote)};
+    },
     [=](const dial& d) { add_dial(self, d.address, true); },
     [=](get_status) -> wire::node_status { return self->state.status(now(self)); },
     [=](shutdown) -> caf::result<bool> {
@@ -182,24 +188,28 @@ caf::behavior node_behavior(node_actor* self) {
 } // namespace
 
 caf::actor spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
-  return sys.spawn([cfg = std::move(cfg), key = std::make_shared<secret_key>(std::move(key))](
-                     node_actor* self) mutable {
+  // Passed as a spawn argument rather than captured: CAF 0.17 binds a null
+  // reference for spawns without arguments (UBSan reports it).
+  auto init = [](node_actor* self, std::shared_ptr<node_config> cfg,
+                 std::shared_ptr<secret_key> key) {
     auto& st = self->state;
     st.log = log::get("transport");
-    st.me.network = network_id::from(cfg.network);
+    st.me.network = network_id::from(cfg->network);
     st.me.self = key->public_id();
-    st.me.listen = cfg.listen;
+    st.me.listen = cfg->listen;
     st.me.role = wire::role::node;
-    st.me.version = cfg.link.version;
-    st.me.min_version = cfg.link.min_version;
-    st.rng.seed(cfg.seed ? *cfg.seed : std::random_device{}());
-    st.replay = std::make_unique<link::replay_guard>(cfg.link.replay_cache);
-    st.misbehaviour = link::misbehaviour_tracker{cfg.link.misbehaviour};
+    st.me.version = cfg->link.version;
+    st.me.min_version = cfg->link.min_version;
+    st.rng.seed(cfg->seed ? *cfg->seed : std::random_device{}());
+    st.replay = std::make_unique<link::replay_guard>(cfg->link.replay_cache);
+    st.misbehaviour = link::misbehaviour_tracker{cfg->link.misbehaviour};
     st.key.emplace(std::move(*key));
-    st.cfg = std::move(cfg);
+    st.cfg = std::move(*cfg);
     st.started = now(self);
     return node_behavior(self);
-  });
+  };
+  return sys.spawn(init, std::make_shared<node_config>(std::move(cfg)),
+                   std::make_shared<secret_key>(std::move(key)));
 }
 
 } // namespace mosaik::node

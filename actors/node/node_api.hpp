@@ -10,6 +10,9 @@
 //   subscribe_links{a}                           a receives link_event messages
 //   register_handler{k, a}                       a receives frame_received for kind k
 //   send_frame{to, k, p}                         fire and forget; dropped if not linked
+//   get_link{peer}         -> link_info          the peer's ingress, for sending frames
+//                                                directly (transport::to_msg); the peer's
+//                                                node accepts them from any actor of ours
 //   dial{address}                                keep a link to this address
 //   get_status{}           -> wire::node_status
 //   shutdown{}             -> bool               departure sent; the node then quits
@@ -61,6 +64,15 @@ struct send_frame {
   bytes payload;
 };
 
+struct get_link {
+  peer_id peer;
+};
+
+struct link_info {
+  peer_id peer;
+  caf::actor ingress;
+};
+
 struct dial {
   link::peer_address address;
 };
@@ -79,6 +91,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::register_handler)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::frame_received)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::send_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::dial)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_link)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::shutdown)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::wire::node_status)

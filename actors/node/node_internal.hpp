@@ -41,7 +41,7 @@ void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint&
 // -- links (node_links.cpp) ----------------------------------------------------
 void establish_link(node_actor* self, const peer_id& peer, const caf::strong_actor_ptr& remote,
                     const wire::endpoint& address, link::side our_side);
-void drop_link(node_actor* self, const peer_id& peer, wire::close_reason reason,
+void drop_link(node_actor* self, peer_id peer, wire::close_reason reason,
                const std::string& detail, bool send_close);
 void on_link_frame(node_actor* self, transport::link_entry& l,
                    expected<wire::frame, codec::decode_error>& f);

@@ -142,7 +142,8 @@ void establish_link(node_actor* self, const peer_id& peer, const caf::strong_act
     share_peers(self, st.links.at(peer));
 }
 
-void drop_link(node_actor* self, const peer_id& peer, close_reason reason, const std::string& detail,
+// `peer` by value: callers often pass a reference into the entry this erases.
+void drop_link(node_actor* self, peer_id peer, close_reason reason, const std::string& detail,
                bool send_close_frame) {
   auto& st = self->state;
   auto i = st.links.find(peer);

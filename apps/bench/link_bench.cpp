@@ -10,6 +10,7 @@
 #include "actors/core/link/peer_address.hpp"
 #include "actors/node/node_actor.hpp"
 #include "actors/node/node_api.hpp"
+#include "actors/transport/frame_msg.hpp"
 #include "actors/transport/system_config.hpp"
 
 #include <caf/actor_system.hpp>
@@ -23,6 +24,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,21 +46,39 @@ std::vector<char> count_reply(std::uint64_t n) {
   return out;
 }
 
-/// Handles both transports with the same protocol.
+/// Handles both transports with the same protocol. Byte 1 of a link
+/// payload says how to answer: 'R' through the node (send_frame), 'D'
+/// straight to the peer's ingress (get_link + transport::to_msg).
 caf::behavior echo(caf::event_based_actor* self, caf::actor node) {
   auto count = std::make_shared<std::uint64_t>(0);
+  auto ingress = std::make_shared<std::map<peer_id, caf::actor>>();
+  auto answer = [=](const peer_id& to, bool direct, bytes payload) {
+    if (!direct) {
+      self->send(node, node::send_frame{to, frame_kind::stream, std::move(payload)});
+      return;
+    }
+    if (auto i = ingress->find(to); i != ingress->end()) {
+      self->send(i->second, transport::to_msg({frame_kind::stream, 0, std::move(payload)}));
+      return;
+    }
+    self->request(node, caf::infinite, node::get_link{to}).then([=](node::link_info& li) {
+      (*ingress)[to] = li.ingress;
+      self->send(li.ingress, transport::to_msg({frame_kind::stream, 0, payload}));
+    });
+  };
   return {
     [=](node::frame_received& f) {
-      if (f.payload.empty())
+      if (f.payload.size() < 2)
         return;
+      bool direct = f.payload[1] == 'D';
       if (f.payload[0] == through) {
         ++*count;
       } else if (f.payload[0] == ping) {
-        self->send(node, node::send_frame{f.from, frame_kind::stream, std::move(f.payload)});
+        answer(f.from, direct, std::move(f.payload));
       } else {
         auto reply = count_reply(*count);
         *count = 0;
-        self->send(node, node::send_frame{f.from, frame_kind::stream, bytes(reply.begin(), reply.end())});
+        answer(f.from, direct, bytes(reply.begin(), reply.end()));
       }
     },
     [=](std::vector<char>& payload) -> std::vector<char> {
@@ -118,12 +138,18 @@ double median(std::vector<double> xs) {
   return xs[xs.size() / 2];
 }
 
-result bench_link(caf::scoped_actor& self, const caf::actor& n, const peer_id& server, std::size_t size,
-                  int rounds, int frames) {
+/// `ingress` set: frames go straight to the peer's ingress; otherwise
+/// through the local node (send_frame).
+result bench_link(caf::scoped_actor& self, const caf::actor& n, const peer_id& server,
+                  const caf::actor& ingress, std::size_t size, int rounds, int frames) {
   auto send = [&](char what) {
-    bytes p(std::max<std::size_t>(size, 1), 'x');
+    bytes p(std::max<std::size_t>(size, 2), 'x');
     p[0] = static_cast<std::uint8_t>(what);
-    self->send(n, node::send_frame{server, frame_kind::stream, std::move(p)});
+    p[1] = ingress ? 'D' : 'R';
+    if (ingress)
+      self->send(ingress, transport::to_msg({frame_kind::stream, 0, std::move(p)}));
+    else
+      self->send(n, node::send_frame{server, frame_kind::stream, std::move(p)});
   };
   auto await = [&] { self->receive([](node::frame_received&) {}); };
   result r;
@@ -202,25 +228,44 @@ int run(int rounds, int frames) {
     std::cerr << "mosaik_bench_link: cannot reach the plain echo actor\n";
     return 1;
   }
+  caf::actor ingress;
+  self->request(n, std::chrono::seconds{5}, node::get_link{*address->peer})
+    .receive([&](node::link_info& li) { ingress = li.ingress; }, [](caf::error&) {});
   std::printf("mosaik_bench_link: 2 processes on 127.0.0.1; median of %d round trips, %d one-way "
-              "frames per size\n",
-              rounds, frames);
-  std::printf("%-8s %12s %12s %7s %14s %14s %7s\n", "payload", "link rtt us", "caf rtt us", "ratio",
-              "link frames/s", "caf msgs/s", "ratio");
+              "frames per size (%d at 64 KiB)\n",
+              rounds, frames, std::max(1, frames / 10));
+  std::printf("link/routed: send_frame through the local node; link/direct: frames straight to the\n"
+              "peer's ingress (get_link); both are decoded and checked by the receiving node\n\n");
+  struct row {
+    std::string size;
+    result caf, routed, direct;
+  };
+  std::vector<row> rows;
   for (std::size_t size : {64u, 1024u, 65536u}) {
     int f = size >= 65536 ? std::max(1, frames / 10) : frames;
-    // Warm up both paths once.
-    bench_link(self, n, *address->peer, size, 50, f / 10 + 1);
+    row r{size >= 1024 ? std::to_string(size / 1024) + " KiB" : std::to_string(size) + " B", {}, {}, {}};
+    // Warm up every path once, then measure.
     bench_caf(self, *echo_proxy, size, 50, f / 10 + 1);
-    auto l = bench_link(self, n, *address->peer, size, rounds, f);
-    auto c = bench_caf(self, *echo_proxy, size, rounds, f);
-    std::printf("%-8s %12.1f %12.1f %6.2fx %14.0f %14.0f %6.2fx\n",
-                size >= 1024 ? (std::to_string(size / 1024) + " KiB").c_str()
-                             : (std::to_string(size) + " B").c_str(),
-                l.rtt_us, c.rtt_us, l.rtt_us / c.rtt_us, l.frames_per_s, c.frames_per_s,
-                c.frames_per_s / l.frames_per_s);
+    bench_link(self, n, *address->peer, {}, size, 50, f / 10 + 1);
+    bench_link(self, n, *address->peer, ingress, size, 50, f / 10 + 1);
+    r.caf = bench_caf(self, *echo_proxy, size, rounds, f);
+    r.routed = bench_link(self, n, *address->peer, {}, size, rounds, f);
+    r.direct = bench_link(self, n, *address->peer, ingress, size, rounds, f);
+    rows.push_back(r);
   }
-  std::printf("ratio = link cost / plain CAF cost (1.00x = same; rtt: link/caf, throughput: caf/link)\n");
+  std::printf("round trip (median, us)  %10s %14s %7s %14s %7s\n", "caf", "link/routed", "ratio",
+              "link/direct", "ratio");
+  for (const auto& r : rows)
+    std::printf("  %-22s %10.1f %14.1f %6.2fx %14.1f %6.2fx\n", r.size.c_str(), r.caf.rtt_us,
+                r.routed.rtt_us, r.routed.rtt_us / r.caf.rtt_us, r.direct.rtt_us,
+                r.direct.rtt_us / r.caf.rtt_us);
+  std::printf("one-way (frames/s)       %10s %14s %7s %14s %7s\n", "caf", "link/routed", "ratio",
+              "link/direct", "ratio");
+  for (const auto& r : rows)
+    std::printf("  %-22s %10.0f %14.0f %6.2fx %14.0f %6.2fx\n", r.size.c_str(), r.caf.frames_per_s,
+                r.routed.frames_per_s, r.caf.frames_per_s / r.routed.frames_per_s,
+                r.direct.frames_per_s, r.caf.frames_per_s / r.direct.frames_per_s);
+  std::printf("ratio = link cost / plain CAF cost (1.00x = the same, 2.00x = twice as expensive)\n");
   ::kill(child, SIGTERM);
   ::waitpid(child, nullptr, 0);
   caf::anon_send_exit(n, caf::exit_reason::user_shutdown);

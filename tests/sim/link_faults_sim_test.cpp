@@ -52,11 +52,13 @@ TEST_CASE("sim faults: a partition kills the link after its heartbeat budget, he
 TEST_CASE("sim faults: brief frame loss within the budget keeps the link") {
   two_linked c{22};
   std::vector<std::string> got;
-  auto sink = c.n(1).sys.spawn([&got](caf::event_based_actor*) -> caf::behavior {
-    return {[&got](const ::mosaik::node::frame_received& f) {
-      got.emplace_back(f.payload.begin(), f.payload.end());
-    }};
-  });
+  auto sink = c.n(1).sys.spawn(
+    [](caf::event_based_actor*, std::vector<std::string>* got) -> caf::behavior {
+      return {[got](const ::mosaik::node::frame_received& f) {
+        got->emplace_back(f.payload.begin(), f.payload.end());
+      }};
+    },
+    &got);
   caf::anon_send(c.node_actor(1), ::mosaik::node::register_handler{wire::frame_kind::stream, sink});
   auto send = [&](std::string text) {
     caf::anon_send(c.node_actor(0), ::mosaik::node::send_frame{c.peer(1), wire::frame_kind::stream,

@@ -1,6 +1,7 @@
 // What crosses an established link: data frames reach their handler; bad
 // frames are dropped and counted, repeat offenders are banned; frames from
 // CAF nodes that are not authenticated peers are dropped.
+#include "actors/transport/frame_msg.hpp"
 #include "schemas/codec/frame_codec.hpp"
 #include "tests/support/sim_cluster.hpp"
 
@@ -24,11 +25,13 @@ struct star : sim_cluster {
     bootstrap(2, 0);
     start_all();
     REQUIRE(run_until([&] { return linked(0, 1) && linked(0, 2); }, 5s));
-    sink = (*this)[0].sys.spawn([this](caf::event_based_actor*) -> caf::behavior {
-      return {[this](const ::mosaik::node::frame_received& f) {
-        got.emplace_back(f.from, std::string(f.payload.begin(), f.payload.end()));
-      }};
-    });
+    sink = (*this)[0].sys.spawn(
+      [](caf::event_based_actor*, star* self) -> caf::behavior {
+        return {[self](const ::mosaik::node::frame_received& f) {
+          self->got.emplace_back(f.from, std::string(f.payload.begin(), f.payload.end()));
+        }};
+      },
+      this);
     caf::anon_send(node_actor(0), ::mosaik::node::register_handler{frame_kind::stream, sink});
     run_messages();
   }
@@ -138,4 +141,26 @@ TEST_CASE("sim frames: heartbeats measure a round-trip time per peer") {
   auto s = c.status(0);
   CHECK(s.peers.size() == 2);
   CHECK(s.uptime_ms >= 5000);
+}
+
+TEST_CASE("sim frames: frames sent straight to a peer's ingress arrive like routed ones") {
+  star c{56};
+  auto& n1 = c[1];
+  auto ask = [&](const peer_id& p) {
+    caf::actor ingress;
+    n1.sched.after_next_enqueue([&] { c.run_messages(); });
+    n1.self->request(c.node_actor(1), caf::infinite, ::mosaik::node::get_link{p})
+      .receive([&](const ::mosaik::node::link_info& li) { ingress = li.ingress; },
+               [](caf::error&) {});
+    return ingress;
+  };
+  auto ingress = ask(c.peer(0));
+  REQUIRE(ingress);
+  std::string text = "direct";
+  n1.self->send(ingress, transport::to_msg({frame_kind::stream, 0, bytes(text.begin(), text.end())}));
+  c.run_messages();
+  REQUIRE(c.got.size() == 1);
+  CHECK(c.got[0] == std::make_pair(c.peer(1), text));
+  secret_key::seed_type s{};
+  CHECK_FALSE(ask(secret_key::from_seed(s).public_id())); // not linked: an error
 }

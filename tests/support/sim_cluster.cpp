@@ -92,9 +92,13 @@ void sim_cluster::start(std::size_t i) {
     if (j != i && nodes_[j])
       connectable(i, j);
   auto events = events_[i];
-  recorders_[i] = n.sys.spawn([events](caf::event_based_actor*) -> caf::behavior {
-    return {[events](const ::mosaik::node::link_event& e) { events->push_back(e); }};
-  });
+  // State goes in as spawn arguments: CAF 0.17 binds a null reference for
+  // spawns without arguments (UBSan reports it).
+  recorders_[i] = n.sys.spawn(
+    [](caf::event_based_actor*, std::shared_ptr<std::vector<::mosaik::node::link_event>> events) -> caf::behavior {
+      return {[events](const ::mosaik::node::link_event& e) { events->push_back(e); }};
+    },
+    events);
   nodes_[i] = ::mosaik::node::spawn_node(n.sys, configs_[i], key(i));
   caf::anon_send(nodes_[i], ::mosaik::node::subscribe_links{recorders_[i]});
   run_messages();
@@ -180,7 +184,8 @@ void sim_cluster::stop(std::size_t i) {
 
 sim_cluster::rogue sim_cluster::spawn_rogue(std::size_t on) {
   auto replies = std::make_shared<std::vector<wire::frame>>();
-  auto a = (*this)[on].sys.spawn([replies](caf::event_based_actor* self) -> caf::behavior {
+  auto a = (*this)[on].sys.spawn([](caf::event_based_actor* self,
+                                    std::shared_ptr<std::vector<wire::frame>> replies) -> caf::behavior {
     return {
       [=](const rogue_request_cmd& cmd) {
         if (!cmd.request) {
@@ -195,7 +200,7 @@ sim_cluster::rogue sim_cluster::spawn_rogue(std::size_t on) {
       },
       [=](const transport::frame_msg&) {}, // plain replies (e.g. closes) are ignored
     };
-  });
+  }, replies);
   extras_.push_back(a);
   return {a, replies};
 }
