@@ -111,7 +111,7 @@ TEST_CASE_FIXTURE(pair_fixture, "handshake: out-of-order messages are protocol v
   CHECK(d.receive_hello(client_acceptor.local_hello(), dguard) == close_reason::protocol_violation);
 }
 
-TEST_CASE("handshake: a client may dial; tie-break is the same on both sides") {
+TEST_CASE("handshake: a client may dial, and the tie-break is the same on both sides") {
   auto ck = key_of(5);
   auto nk = key_of(6);
   replay_guard g{4};
