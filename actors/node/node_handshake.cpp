@@ -11,6 +11,8 @@
 #include <caf/io/middleman_actor.hpp>
 #include <caf/sec.hpp>
 
+#include <algorithm>
+
 namespace mosaik::node {
 
 namespace {
@@ -129,6 +131,12 @@ void dial_failed(node_actor* self, std::uint64_t id, dial_entry& d,
     st.dials.erase(id);
     return;
   }
+  if (!d.persistent && ++d.failures >= st.cfg.link.max_dial_failures) {
+    st.log->info("giving up on {} after {} failed attempts", link::to_string(d.address), d.failures);
+    st.count("link.dials.given_up");
+    st.dials.erase(id);
+    return;
+  }
   schedule_retry(self, id, d);
 }
 
@@ -187,6 +195,7 @@ void on_proof_reply(node_actor* self, std::uint64_t id, std::uint64_t attempt,
   d->current = dial_entry::phase::linked;
   d->linked_peer = peer;
   d->backoff.reset();
+  d->failures = 0;
   auto remote = d->remote;
   d->hs.reset();
   establish_link(self, peer, remote, d->address.endpoint, link::side::dialer);
@@ -295,6 +304,14 @@ std::uint64_t add_dial(node_actor* self, const link::peer_address& address, bool
         d.address.peer = address.peer;
       return id;
     }
+  if (!persistent) {
+    auto learned = std::count_if(st.dials.begin(), st.dials.end(),
+                                 [](const auto& kv) { return !kv.second.persistent; });
+    if (static_cast<std::size_t>(learned) >= st.cfg.link.max_learned_dials) {
+      st.count("link.dials.refused");
+      return 0;
+    }
+  }
   auto id = st.next_dial_id++;
   auto& d = st.dials[id];
   d.address = address;

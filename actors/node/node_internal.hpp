@@ -32,6 +32,7 @@ std::string name_of(const caf::strong_actor_ptr& remote);
 void on_handshake_frame(node_actor* self, const wire::frame& f,
                         const caf::strong_actor_ptr& sender);
 void on_accept_timeout(node_actor* self, const accept_timeout& t);
+/// Returns the dial's id, or 0 when the table of learned addresses is full.
 std::uint64_t add_dial(node_actor* self, const link::peer_address& address, bool persistent);
 void start_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt);
 /// After a link to `peer` ended: keep (or start) re-dialling it.

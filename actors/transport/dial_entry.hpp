@@ -21,6 +21,7 @@ struct dial_entry {
   link::backoff backoff;
   phase current = phase::waiting;
   std::uint64_t attempt = 0;        // replies and timers of older attempts are ignored
+  unsigned failures = 0;            // in a row; non-persistent dials give up at a limit
   std::optional<link::handshake> hs;
   caf::strong_actor_ptr remote;     // the ingress of the address, once connected
   std::optional<peer_id> linked_peer;

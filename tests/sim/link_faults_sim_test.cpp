@@ -206,3 +206,18 @@ TEST_CASE("sim faults: nodes that bootstrap from one peer link to each other via
   CHECK(star.linked(1, 0));
   CHECK_FALSE(star.linked(1, 2));
 }
+
+TEST_CASE("sim faults: a lost peer is re-dialled for a while, a bootstrap address for ever") {
+  two_linked c{29};
+  c.isolate(c.n(1));
+  REQUIRE(c.run_until([&] { return !c.linked(0, 1) && !c.linked(1, 0); }, 10s));
+  CHECK(c.state(0).dials.size() == 1); // node 0 learned node 1's address from its hello
+  c.run(150s, 100ms);
+  CHECK(c.state(0).dials.empty());
+  CHECK(c.counter(0, "link.dials.given_up") == 1);
+  REQUIRE(c.state(1).dials.size() == 1); // node 1's bootstrap entry stays
+  CHECK(c.state(1).dials.begin()->second.persistent);
+  // Healing lets the bootstrap dial through.
+  c.rejoin(c.n(1));
+  REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.linked(1, 0); }, 60s));
+}
