@@ -10,11 +10,13 @@ enum FrameKind {
   proof @1;         # link.capnp Proof
   close @2;         # link.capnp Close
   heartbeat @3;     # empty payload; answered by heartbeatAck
-  heartbeatAck @4;  # empty payload
+  heartbeatAck @4;  # the acknowledged heartbeat's sequence, 8 bytes big-endian
   discovery @5;     # discovery protocol message
   stream @6;        # stream subscription or datum
   group @7;         # group bond / Raft message
   sync @8;          # state-sync provider/session message
+  status @9;        # status.capnp: empty request from a client, Status reply
+  peers @10;        # peers.capnp PeerHints: where the sender's other peers listen
 }
 
 struct Frame {

@@ -41,6 +41,8 @@ enum CloseReason {
   protocolViolation @9; # garbage, oversized or unknown frames
   heartbeatTimeout @10; # the link stayed silent past its budget
   banned @11;           # the peer is refused for a while after misbehaving
+  connectionLost @12;   # the transport connection broke (reported locally)
+  unexpectedPeer @13;   # the peer id is not the one that was dialled
 }
 
 struct Close {

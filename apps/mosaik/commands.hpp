@@ -12,5 +12,7 @@ namespace mosaik::cli {
 using command_fn = std::function<int()>;
 
 void add_identity_commands(CLI::App& app, command_fn& selected);
+void add_node_command(CLI::App& app, command_fn& selected);
+void add_status_command(CLI::App& app, command_fn& selected);
 
 } // namespace mosaik::cli

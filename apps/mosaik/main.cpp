@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   mosaik::cli::command_fn selected;
   mosaik::cli::add_identity_commands(app, selected);
+  mosaik::cli::add_node_command(app, selected);
+  mosaik::cli::add_status_command(app, selected);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,6 +1,8 @@
 #include "schemas/codec/decode.hpp"
 #include "schemas/codec/message_reader.hpp"
 
+#include <kj/io.h>
+
 namespace mosaik::codec {
 
 std::string_view to_string(decode_errc code) {
@@ -18,9 +20,11 @@ std::string_view to_string(decode_errc code) {
 namespace detail {
 
 bytes to_bytes(capnp::MessageBuilder& builder) {
-  auto words = capnp::messageToFlatArray(builder);
-  auto raw = words.asBytes();
-  return bytes(raw.begin(), raw.end());
+  // Written straight into the result: one copy of the segments.
+  bytes out(capnp::computeSerializedSizeInWords(builder) * sizeof(capnp::word));
+  kj::ArrayOutputStream stream(kj::arrayPtr(out.data(), out.size()));
+  capnp::writeMessage(stream, builder);
+  return out;
 }
 
 } // namespace detail

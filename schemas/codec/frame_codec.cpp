@@ -6,7 +6,9 @@
 namespace mosaik::codec {
 
 bytes encode_frame(const wire::frame& f) {
-  capnp::MallocMessageBuilder builder;
+  // A first segment that fits the payload keeps the message in one segment.
+  capnp::MallocMessageBuilder builder(
+    static_cast<unsigned>(f.payload.size() / sizeof(capnp::word) + 16));
   auto root = builder.initRoot<schema::Frame>();
   root.setKind(static_cast<schema::FrameKind>(f.kind));
   root.setSequence(f.sequence);

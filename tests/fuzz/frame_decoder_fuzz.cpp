@@ -1,6 +1,9 @@
-// libFuzzer target: the link envelope and the handshake messages it carries.
+// libFuzzer target: the link envelope and the control messages it carries
+// (handshake, status, peer hints).
 #include "schemas/codec/frame_codec.hpp"
 #include "schemas/codec/handshake_codec.hpp"
+#include "schemas/codec/peers_codec.hpp"
+#include "schemas/codec/status_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace mosaik;
@@ -11,9 +14,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case wire::frame_kind::hello: (void)codec::decode_hello(frame->payload); break;
       case wire::frame_kind::proof: (void)codec::decode_proof(frame->payload); break;
       case wire::frame_kind::close: (void)codec::decode_close(frame->payload); break;
+      case wire::frame_kind::status: (void)codec::decode_status(frame->payload); break;
+      case wire::frame_kind::peers: (void)codec::decode_peer_hints(frame->payload); break;
       default: break;
     }
   }
   (void)codec::decode_hello(input);
+  (void)codec::decode_status(input);
+  (void)codec::decode_peer_hints(input);
   return 0;
 }

@@ -20,9 +20,11 @@ enum class frame_kind : std::uint16_t {
   stream = 6,
   group = 7,
   sync = 8,
+  status = 9,
+  peers = 10,
 };
 
-inline constexpr std::uint16_t frame_kind_count = 9;
+inline constexpr std::uint16_t frame_kind_count = 11;
 
 /// Control frames keep the link alive; they get the smaller size cap.
 constexpr bool is_control(frame_kind k) {

@@ -53,9 +53,11 @@ enum class close_reason : std::uint16_t {
   protocol_violation = 9,
   heartbeat_timeout = 10,
   banned = 11,
+  connection_lost = 12,
+  unexpected_peer = 13,
 };
 
-inline constexpr std::uint16_t close_reason_count = 12;
+inline constexpr std::uint16_t close_reason_count = 14;
 
 std::string_view to_string(close_reason r);
 

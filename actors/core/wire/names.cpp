@@ -14,6 +14,8 @@ std::string_view to_string(frame_kind k) {
     case frame_kind::stream: return "stream";
     case frame_kind::group: return "group";
     case frame_kind::sync: return "sync";
+    case frame_kind::status: return "status";
+    case frame_kind::peers: return "peers";
   }
   return "unknown";
 }
@@ -32,6 +34,8 @@ std::string_view to_string(close_reason r) {
     case close_reason::protocol_violation: return "protocol_violation";
     case close_reason::heartbeat_timeout: return "heartbeat_timeout";
     case close_reason::banned: return "banned";
+    case close_reason::connection_lost: return "connection_lost";
+    case close_reason::unexpected_peer: return "unexpected_peer";
   }
   return "unknown";
 }

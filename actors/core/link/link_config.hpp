@@ -1,0 +1,48 @@
+#pragma once
+// Every default of the link layer in one place (DESIGN section 10).
+
+#include "actors/core/link/time.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mosaik::link {
+
+using namespace std::chrono_literals;
+
+/// The link protocol version this build speaks.
+inline constexpr std::uint32_t protocol_version = 1;
+
+struct backoff_config {
+  duration initial = 250ms;  // delay before the first retry
+  duration max = 30s;        // the delay never grows past this
+  double multiplier = 2.0;   // growth per failed attempt
+  double jitter = 0.5;       // a delay is drawn from [d * (1 - jitter), d]
+};
+
+struct misbehaviour_config {
+  double threshold = 8;         // points at which a peer is disconnected and banned
+  duration forgive = 10s;       // one point is forgiven per interval of good behaviour
+  duration ban = 60s;           // the first ban lasts this long ...
+  double ban_growth = 2.0;      // ... and each further ban this much longer
+  duration max_ban = 1h;
+  std::size_t capacity = 1024;  // peers tracked at most (oldest forgotten first)
+};
+
+struct link_config {
+  std::uint32_t version = protocol_version;     // what we announce
+  std::uint32_t min_version = protocol_version; // oldest version we accept
+  duration handshake_timeout = 2s;     // both round trips must finish within this
+  duration heartbeat_interval = 1s;    // a heartbeat frame per link per interval
+  unsigned heartbeat_miss_budget = 3;  // silent intervals before the link is dead
+  std::size_t max_pending_handshakes = 64; // incoming handshakes in flight at most
+  std::size_t replay_cache = 4096;     // remote nonces remembered to refuse replays
+  duration departure_window = 500ms;   // how long shutdown waits for departure acks
+  bool share_peers = true;             // tell new links where our other peers listen
+  std::size_t max_learned_dials = 256; // addresses from hints and lost links we keep dialling
+  unsigned max_dial_failures = 8;      // failed attempts before such an address is given up
+  backoff_config reconnect;
+  misbehaviour_config misbehaviour;
+};
+
+} // namespace mosaik::link

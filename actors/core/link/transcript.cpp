@@ -1,0 +1,37 @@
+#include "actors/core/link/transcript.hpp"
+
+namespace mosaik::link {
+
+namespace {
+
+constexpr std::string_view domain = "mosaik/link/handshake/v1";
+
+void append(bytes& out, byte_view data) {
+  out.insert(out.end(), data.begin(), data.end());
+}
+
+void append_u32(bytes& out, std::uint32_t x) {
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<std::uint8_t>(x >> shift));
+}
+
+} // namespace
+
+bytes transcript(side signer, const wire::hello& dialer, const wire::hello& acceptor) {
+  bytes out;
+  out.reserve(domain.size() + 1 + 32 * 3 + 2 * (4 + 1) + 2 * 32);
+  append(out, as_bytes(domain));
+  out.push_back(static_cast<std::uint8_t>(signer));
+  append(out, dialer.network.view());
+  append(out, dialer.peer.view());
+  append(out, acceptor.peer.view());
+  append_u32(out, dialer.protocol_version);
+  append_u32(out, acceptor.protocol_version);
+  out.push_back(static_cast<std::uint8_t>(dialer.role));
+  out.push_back(static_cast<std::uint8_t>(acceptor.role));
+  append(out, {dialer.nonce.data(), dialer.nonce.size()});
+  append(out, {acceptor.nonce.data(), acceptor.nonce.size()});
+  return out;
+}
+
+} // namespace mosaik::link

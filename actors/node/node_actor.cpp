@@ -1,0 +1,215 @@
+#include "actors/node/node_actor.hpp"
+
+#include "actors/logging/log.hpp"
+#include "actors/node/node_api.hpp"
+#include "actors/node/node_internal.hpp"
+#include "schemas/codec/frame_codec.hpp"
+#include "schemas/codec/status_codec.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/middleman_actor.hpp>
+
+#include <random>
+
+namespace mosaik::node {
+
+link::time_point now(node_actor* self) {
+  return self->clock().now();
+}
+
+std::string name_of(const caf::strong_actor_ptr& remote) {
+  return remote ? caf::to_string(remote->node()).substr(0, 12) : std::string{"anonymous"};
+}
+
+namespace {
+
+void on_frame_msg(node_actor* self, const transport::frame_msg& m) {
+  auto& st = self->state;
+  auto sender = self->current_sender();
+  if (!sender) {
+    st.count("link.frames.dropped.anonymous");
+    return;
+  }
+  auto data = m.view();
+  auto frame = codec::decode_frame(data, st.cfg.limits);
+  if (auto i = st.by_node.find(sender->node()); i != st.by_node.end()) {
+    auto& l = st.links.at(i->second);
+    l.heartbeat.heard();
+    on_link_frame(self, l, frame);
+    return;
+  }
+  if (!frame) {
+    st.count("link.frames.dropped.unauthenticated");
+    return;
+  }
+  auto addr = caf::actor_cast<caf::actor_addr>(sender);
+  if (st.clients.count(addr) != 0 && frame->kind == wire::frame_kind::status
+      && self->current_message_id().is_request()) {
+    respond(self, {wire::frame_kind::status, 0, codec::encode_status(st.status(now(self)))});
+    st.clients.erase(addr);
+    return;
+  }
+  on_handshake_frame(self, *frame, sender);
+}
+
+void start(node_actor* self) {
+  auto& st = self->state;
+  auto mm = self->home_system().middleman().actor_handle();
+  self
+    ->request(mm, caf::infinite, caf::publish_atom::value, st.cfg.listen.port,
+              caf::actor_cast<caf::strong_actor_ptr>(self), std::set<std::string>{},
+              st.cfg.listen.host, false)
+    .then(
+      [=](uint16_t port) {
+        auto& st = self->state;
+        st.me.listen.port = port;
+        st.ready = true;
+        st.log->info("node {} listening on {} (network {})", st.me.self.short_hex(),
+                     link::to_string(st.me.listen), st.cfg.network);
+        for (auto& rp : st.ready_waiters)
+          rp.deliver(ready_info{st.me.self, st.me.listen});
+        st.ready_waiters.clear();
+        for (const auto& b : st.cfg.bootstrap)
+          add_dial(self, b, true);
+        self->delayed_send(self, st.cfg.link.heartbeat_interval, heartbeat_tick{});
+      },
+      [=](caf::error& err) {
+        auto& st = self->state;
+        st.log->error("cannot listen on {}: {}", link::to_string(st.cfg.listen),
+                      self->system().render(err));
+        for (auto& rp : st.ready_waiters)
+          rp.deliver(err);
+        st.ready_waiters.clear();
+        self->quit(err);
+      });
+}
+
+void finish_shutdown(node_actor* self, caf::typed_response_promise<bool> rp) {
+  rp.deliver(true);
+  self->quit();
+}
+
+caf::behavior node_behavior(node_actor* self) {
+  self->set_default_handler([](caf::scheduled_actor* ptr, caf::message_view&) -> caf::result<caf::message> {
+    static_cast<node_actor*>(ptr)->state.count("link.messages.dropped.unexpected");
+    return caf::sec::unexpected_message;
+  });
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    auto gone = [&](const caf::actor& a) { return a.address() == dm.source; };
+    st.link_subscribers.erase(
+      std::remove_if(st.link_subscribers.begin(), st.link_subscribers.end(), gone),
+      st.link_subscribers.end());
+    for (auto i = st.handlers.begin(); i != st.handlers.end();)
+      i = gone(i->second) ? st.handlers.erase(i) : std::next(i);
+    for (auto& [peer, l] : st.links)
+      if (caf::actor_cast<caf::actor_addr>(l.remote) == dm.source) {
+        drop_link(self, peer, wire::close_reason::connection_lost,
+                  "transport connection lost: " + self->system().render(dm.reason), false);
+        break;
+      }
+  });
+  start(self);
+  return {
+    [=](transport::frame_msg& m) { on_frame_msg(self, m); },
+    [=](const accept_timeout& t) { on_accept_timeout(self, t); },
+    [=](const redial& r) { start_dial(self, r.dial, r.attempt); },
+    [=](heartbeat_tick) {
+      on_heartbeat_tick(self);
+      self->delayed_send(self, self->state.cfg.link.heartbeat_interval, heartbeat_tick{});
+    },
+    [=](await_ready) -> caf::result<ready_info> {
+      auto& st = self->state;
+      if (st.ready)
+        return ready_info{st.me.self, st.me.listen};
+      auto rp = self->make_response_promise<ready_info>();
+      st.ready_waiters.push_back(rp);
+      return rp;
+    },
+    [=](const subscribe_links& s) {
+      self->monitor(s.subscriber);
+      self->state.link_subscribers.push_back(s.subscriber);
+    },
+    [=](const register_handler& r) {
+      self->monitor(r.handler);
+      self->state.handlers[r.kind] = r.handler;
+    },
+    [=](send_frame& cmd) {
+      auto& st = self->state;
+      auto i = st.links.find(cmd.to);
+      bool data = cmd.kind >= wire::frame_kind::discovery && cmd.kind <= wire::frame_kind::sync;
+      if (i == st.links.end() || !data) {
+        st.count("link.frames.dropped.not_sent");
+        return;
+      }
+      send_on_link(self, i->second, cmd.kind, std::move(cmd.payload));
+    },
+    [=](const get_link& g) -> caf::result<link_info> {
+      auto i = self->state.links.find(g.peer);
+      if (i == self->state.links.end())
+        return caf::make_error(caf::sec::invalid_argument, "not linked to " + g.peer.short_hex());
+      return link_info{g.peer, caf::actor_cast<caf::actor>(i->second.remote)};
+    },
+    [=](const dial& d) { add_dial(self, d.address, true); },
+    [=](get_status) -> wire::node_status { return self->state.status(now(self)); },
+    [=](shutdown) -> caf::result<bool> {
+      auto& st = self->state;
+      auto rp = self->make_response_promise<bool>();
+      if (st.shutting_down)
+        return rp;
+      st.shutting_down = true;
+      st.log->info("node {} departing, telling {} peer(s)", st.me.self.short_hex(), st.links.size());
+      if (st.links.empty()) {
+        finish_shutdown(self, rp);
+        return rp;
+      }
+      auto remaining = std::make_shared<std::size_t>(st.links.size());
+      auto done = [=]() mutable {
+        if (--*remaining == 0)
+          finish_shutdown(self, rp);
+      };
+      auto departure = transport::to_msg(close_frame(wire::close_reason::departing, "shutdown"));
+      std::vector<peer_id> peers;
+      for (auto& [peer, l] : st.links) {
+        peers.push_back(peer);
+        st.count("link.closes.sent.departing");
+        self->request(caf::actor_cast<caf::actor>(l.remote), st.cfg.link.departure_window, departure)
+          .then([=](transport::frame_msg&) mutable { done(); }, [=](caf::error&) mutable { done(); });
+      }
+      for (auto& peer : peers)
+        drop_link(self, peer, wire::close_reason::departing, "shutdown", false);
+      return rp;
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
+  // Passed as a spawn argument rather than captured: CAF 0.17 binds a null
+  // reference for spawns without arguments (UBSan reports it).
+  auto init = [](node_actor* self, std::shared_ptr<node_config> cfg,
+                 std::shared_ptr<secret_key> key) {
+    auto& st = self->state;
+    st.log = log::get("transport");
+    st.me.network = network_id::from(cfg->network);
+    st.me.self = key->public_id();
+    st.me.listen = cfg->listen;
+    st.me.role = wire::role::node;
+    st.me.version = cfg->link.version;
+    st.me.min_version = cfg->link.min_version;
+    st.rng.seed(cfg->seed ? *cfg->seed : std::random_device{}());
+    st.replay = std::make_unique<link::replay_guard>(cfg->link.replay_cache);
+    st.misbehaviour = link::misbehaviour_tracker{cfg->link.misbehaviour};
+    st.key.emplace(std::move(*key));
+    st.cfg = std::move(*cfg);
+    st.started = now(self);
+    return node_behavior(self);
+  };
+  return sys.spawn(init, std::make_shared<node_config>(std::move(cfg)),
+                   std::make_shared<secret_key>(std::move(key)));
+}
+
+} // namespace mosaik::node

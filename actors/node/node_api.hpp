@@ -1,0 +1,98 @@
+#pragma once
+// The messaging interface of the node actor for LOCAL actors.
+//
+// Every command is a struct that is never announced to CAF (see
+// actors/transport/message_types.hpp), so a remote CAF node cannot build one:
+// the only thing a remote node can get into the node actor is a frame_msg,
+// and frames pass the handshake and the authenticated-peer check first.
+//
+//   await_ready{}          -> ready_info         once the ingress is published
+//   subscribe_links{a}                           a receives link_event messages
+//   register_handler{k, a}                       a receives frame_received for kind k
+//   send_frame{to, k, p}                         fire and forget; dropped if not linked
+//   get_link{peer}         -> link_info          the peer's ingress, for sending frames
+//                                                directly (transport::to_msg); the peer's
+//                                                node accepts them from any actor of ours
+//   dial{address}                                keep a link to this address
+//   get_status{}           -> wire::node_status
+//   shutdown{}             -> bool               departure sent; the node then quits
+
+#include "actors/core/bytes.hpp"
+#include "actors/core/ids/keys.hpp"
+#include "actors/core/link/peer_address.hpp"
+#include "actors/core/wire/frame.hpp"
+#include "actors/core/wire/status.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+
+namespace mosaik::node {
+
+struct await_ready {};
+
+struct ready_info {
+  peer_id peer;
+  wire::endpoint listen;
+};
+
+struct subscribe_links {
+  caf::actor subscriber;
+};
+
+/// A link passed its handshake (up) or ended (down, with the reason).
+struct link_event {
+  peer_id peer;
+  wire::endpoint address;
+  bool up = false;
+  wire::close_reason reason = wire::close_reason::unspecified;
+};
+
+struct register_handler {
+  wire::frame_kind kind;
+  caf::actor handler;
+};
+
+struct frame_received {
+  peer_id from;
+  wire::frame_kind kind;
+  bytes payload;
+};
+
+struct send_frame {
+  peer_id to;
+  wire::frame_kind kind;
+  bytes payload;
+};
+
+struct get_link {
+  peer_id peer;
+};
+
+struct link_info {
+  peer_id peer;
+  caf::actor ingress;
+};
+
+struct dial {
+  link::peer_address address;
+};
+
+struct get_status {};
+
+struct shutdown {};
+
+} // namespace mosaik::node
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::await_ready)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::ready_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::subscribe_links)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::register_handler)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::frame_received)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::send_frame)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::dial)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_link)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::shutdown)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::wire::node_status)

@@ -1,0 +1,30 @@
+#pragma once
+// Everything a node is started with. Defaults of the link layer live in
+// link::link_config; frame caps in codec::decode_limits.
+
+#include "actors/core/ids/ids.hpp"
+#include "actors/core/link/link_config.hpp"
+#include "actors/core/link/peer_address.hpp"
+#include "schemas/codec/decode.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mosaik::node {
+
+struct node_config {
+  std::string network;                           // network name (or 64 hex characters)
+  wire::endpoint listen{"127.0.0.1", 0};         // port 0 picks a free port
+  std::vector<link::peer_address> bootstrap;     // dialled at start, re-dialled with backoff
+  std::vector<tag> tags;
+  std::string data_dir;                          // empty: nothing is kept on disk
+  link::link_config link;
+  codec::decode_limits limits;                   // frame size caps, checked before decoding
+  /// Seeds nonces and reconnect jitter (simulation). Unset: nonces come from
+  /// the operating system and jitter from a random seed.
+  std::optional<std::uint64_t> seed;
+};
+
+} // namespace mosaik::node

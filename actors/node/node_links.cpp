@@ -1,0 +1,236 @@
+// Established links: frames, heartbeats, RTT, misbehaviour, link events.
+#include "actors/node/node_api.hpp"
+#include "actors/node/node_internal.hpp"
+#include "schemas/codec/frame_codec.hpp"
+#include "schemas/codec/handshake_codec.hpp"
+#include "schemas/codec/peers_codec.hpp"
+#include "schemas/codec/status_codec.hpp"
+
+#include <caf/actor_system.hpp>
+
+namespace mosaik::node {
+
+namespace {
+
+using wire::close_reason;
+using wire::frame_kind;
+
+bytes encode_u64(std::uint64_t x) {
+  bytes out(8);
+  for (int i = 7; i >= 0; --i, x >>= 8)
+    out[static_cast<size_t>(i)] = static_cast<std::uint8_t>(x);
+  return out;
+}
+
+std::optional<std::uint64_t> decode_u64(const bytes& in) {
+  if (in.size() != 8)
+    return std::nullopt;
+  std::uint64_t x = 0;
+  for (auto b : in)
+    x = (x << 8) | b;
+  return x;
+}
+
+void notify(node_actor* self, const link_event& e) {
+  for (auto& sub : self->state.link_subscribers)
+    self->send(sub, e);
+}
+
+/// A bad frame from an authenticated peer: count it, and ban the peer once
+/// its score crosses the threshold.
+void misbehave(node_actor* self, transport::link_entry& l, const std::string& what) {
+  auto& st = self->state;
+  st.count("link.frames.dropped." + what);
+  auto until = st.misbehaviour.offend(l.peer, now(self));
+  if (!until)
+    return;
+  st.count("link.bans");
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(*until - now(self)).count();
+  st.log->warn("peer {} keeps sending bad frames ({}); banned for {} s", l.peer.short_hex(), what, secs);
+  drop_link(self, l.peer, close_reason::protocol_violation,
+            "too many bad frames; banned for " + std::to_string(secs) + " s", true);
+}
+
+void on_ack(node_actor* self, transport::link_entry& l, const wire::frame& f) {
+  auto seq = decode_u64(f.payload);
+  if (!seq)
+    return misbehave(self, l, "garbage");
+  auto i = l.pings.find(*seq);
+  if (i == l.pings.end())
+    return; // too old or a duplicate
+  l.rtt.sample(std::chrono::duration_cast<std::chrono::microseconds>(now(self) - i->second));
+  l.pings.erase(l.pings.begin(), std::next(i));
+}
+
+/// Tells the new peer where our other peers listen, and them about it.
+void share_peers(node_actor* self, transport::link_entry& fresh) {
+  auto& st = self->state;
+  std::vector<link::peer_address> others;
+  for (auto& [peer, l] : st.links) {
+    if (peer == fresh.peer)
+      continue;
+    others.push_back({peer, l.address});
+    send_on_link(self, l, frame_kind::peers, codec::encode_peer_hints({{fresh.peer, fresh.address}}));
+  }
+  if (!others.empty())
+    send_on_link(self, fresh, frame_kind::peers, codec::encode_peer_hints(others));
+}
+
+void on_peer_hints(node_actor* self, transport::link_entry& l, const wire::frame& f) {
+  auto& st = self->state;
+  auto hints = codec::decode_peer_hints(f.payload, st.cfg.limits);
+  if (!hints)
+    return misbehave(self, l, "garbage");
+  for (const auto& h : *hints)
+    if (*h.peer != st.me.self && st.links.count(*h.peer) == 0
+        && !st.misbehaviour.banned(*h.peer, now(self)))
+      add_dial(self, h, false);
+}
+
+} // namespace
+
+wire::frame close_frame(close_reason reason, const std::string& detail) {
+  return {frame_kind::close, 0, codec::encode_close({reason, detail})};
+}
+
+void respond(node_actor* self, const wire::frame& f) {
+  self->make_response_promise<transport::frame_msg>().deliver(transport::to_msg(f));
+}
+
+void send_close(node_actor* self, const caf::strong_actor_ptr& remote, close_reason reason,
+                const std::string& detail) {
+  auto& st = self->state;
+  st.count("link.closes.sent." + std::string{wire::to_string(reason)});
+  st.log->info("closing link to {}: {} ({})", name_of(remote), wire::to_string(reason), detail);
+  if (remote)
+    self->send(caf::actor_cast<caf::actor>(remote), transport::to_msg(close_frame(reason, detail)));
+}
+
+void count_received_close(node_actor* self, const wire::close& c, const std::string& from) {
+  auto& st = self->state;
+  st.count("link.closes.received." + std::string{wire::to_string(c.reason)});
+  st.log->info("{} closed the link: {} ({})", from, wire::to_string(c.reason), c.detail);
+}
+
+void send_on_link(node_actor* self, transport::link_entry& l, frame_kind kind, bytes payload) {
+  auto& st = self->state;
+  st.count("link.frames.out");
+  st.count("link.bytes.out", payload.size());
+  self->send(caf::actor_cast<caf::actor>(l.remote),
+             transport::to_msg({kind, l.next_sequence++, std::move(payload)}));
+}
+
+void establish_link(node_actor* self, const peer_id& peer, const caf::strong_actor_ptr& remote,
+                    const wire::endpoint& address, link::side our_side) {
+  auto& st = self->state;
+  transport::link_entry l;
+  l.peer = peer;
+  l.remote = remote;
+  l.node = remote->node();
+  l.address = address;
+  l.our_side = our_side;
+  l.heartbeat = link::heartbeat_monitor{st.cfg.link.heartbeat_miss_budget};
+  l.since = now(self);
+  st.by_node[l.node] = peer;
+  st.links.insert_or_assign(peer, std::move(l));
+  self->monitor(remote);
+  st.count("link.up");
+  st.log->info("link up with {} at {} ({} dialled)", peer.short_hex(), link::to_string(address),
+               our_side == link::side::dialer ? "we" : "they");
+  notify(self, link_event{peer, address, true, close_reason::unspecified});
+  if (st.cfg.link.share_peers)
+    share_peers(self, st.links.at(peer));
+}
+
+// `peer` by value: callers often pass a reference into the entry this erases.
+void drop_link(node_actor* self, peer_id peer, close_reason reason, const std::string& detail,
+               bool send_close_frame) {
+  auto& st = self->state;
+  auto i = st.links.find(peer);
+  if (i == st.links.end())
+    return;
+  auto l = std::move(i->second);
+  st.links.erase(i);
+  st.by_node.erase(l.node);
+  if (send_close_frame)
+    send_close(self, l.remote, reason, detail);
+  self->demonitor(caf::actor_cast<caf::actor_addr>(l.remote));
+  st.count("link.down");
+  st.log->info("link down with {}: {} ({})", peer.short_hex(), wire::to_string(reason), detail);
+  notify(self, link_event{peer, l.address, false, reason});
+  plan_reconnect(self, peer, l.address, reason);
+}
+
+void on_link_frame(node_actor* self, transport::link_entry& l,
+                   expected<wire::frame, codec::decode_error>& f) {
+  auto& st = self->state;
+  if (!f) {
+    switch (f.error().code) {
+      case codec::decode_errc::too_large: return misbehave(self, l, "oversized");
+      case codec::decode_errc::unknown_kind: return misbehave(self, l, "unknown_kind");
+      default: return misbehave(self, l, "garbage");
+    }
+  }
+  st.count("link.frames.in");
+  bool request = self->current_message_id().is_request();
+  switch (f->kind) {
+    case frame_kind::heartbeat:
+      return send_on_link(self, l, frame_kind::heartbeat_ack, encode_u64(f->sequence));
+    case frame_kind::heartbeat_ack:
+      return on_ack(self, l, *f);
+    case frame_kind::close: {
+      auto c = codec::decode_close(f->payload, st.cfg.limits);
+      auto closed = c ? *c : wire::close{close_reason::protocol_violation, "undecodable close"};
+      count_received_close(self, closed, l.peer.short_hex());
+      if (request)
+        respond(self, close_frame(closed.reason, "acknowledged"));
+      return drop_link(self, l.peer, closed.reason, closed.detail, false);
+    }
+    case frame_kind::hello:
+      if (request) {
+        // The peer lost the link and starts over; so do we.
+        auto sender = self->current_sender();
+        drop_link(self, l.peer, close_reason::connection_lost, "the peer started a new handshake", false);
+        return on_handshake_frame(self, *f, sender);
+      }
+      return misbehave(self, l, "unexpected_kind");
+    case frame_kind::proof:
+      return misbehave(self, l, "unexpected_kind");
+    case frame_kind::peers:
+      return on_peer_hints(self, l, *f);
+    case frame_kind::status:
+      if (request)
+        respond(self, {frame_kind::status, 0, codec::encode_status(st.status(now(self)))});
+      return;
+    default: {
+      st.count("link.bytes.in", f->payload.size());
+      auto h = st.handlers.find(f->kind);
+      if (h == st.handlers.end()) {
+        st.count("link.frames.dropped.no_handler");
+        return;
+      }
+      self->send(h->second, frame_received{l.peer, f->kind, std::move(f->payload)});
+    }
+  }
+}
+
+void on_heartbeat_tick(node_actor* self) {
+  auto& st = self->state;
+  std::vector<peer_id> dead;
+  for (auto& [peer, l] : st.links) {
+    if (!l.heartbeat.tick()) {
+      dead.push_back(peer);
+      continue;
+    }
+    l.pings.emplace(l.next_sequence, now(self));
+    while (l.pings.size() > st.cfg.link.heartbeat_miss_budget + 1)
+      l.pings.erase(l.pings.begin());
+    send_on_link(self, l, frame_kind::heartbeat, {});
+  }
+  for (auto& peer : dead)
+    drop_link(self, peer, close_reason::heartbeat_timeout,
+              "silent for " + std::to_string(st.cfg.link.heartbeat_miss_budget) + " heartbeat intervals",
+              true);
+}
+
+} // namespace mosaik::node

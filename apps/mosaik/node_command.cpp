@@ -1,0 +1,127 @@
+// `mosaik node ...`: runs a node until SIGINT or SIGTERM, then departs.
+#include "apps/mosaik/commands.hpp"
+
+#include "actors/core/link/peer_address.hpp"
+#include "actors/identity/key_file.hpp"
+#include "actors/logging/log.hpp"
+#include "actors/node/node_actor.hpp"
+#include "actors/node/node_api.hpp"
+#include "actors/transport/system_config.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <pthread.h>
+#include <string>
+#include <vector>
+
+namespace mosaik::cli {
+
+namespace {
+
+struct node_options {
+  std::string network;
+  std::string listen = "127.0.0.1:0";
+  std::vector<std::string> bootstrap;
+  std::string key_file;
+  std::string data_dir;
+  std::vector<std::string> tags;
+};
+
+/// --key FILE is loaded, or created when missing; without it a key lives in
+/// --data-dir/node.key, or is fresh for this run.
+expected<secret_key, std::string> node_key(const node_options& o) {
+  auto path = o.key_file;
+  if (path.empty() && !o.data_dir.empty())
+    path = (std::filesystem::path{o.data_dir} / "node.key").string();
+  if (path.empty())
+    return secret_key::generate();
+  if (auto loaded = load_key(path))
+    return std::move(*loaded);
+  else if (loaded.error().code != key_file_errc::missing)
+    return unexpected{loaded.error().message};
+  auto key = secret_key::generate();
+  if (auto saved = save_key(key, path); !saved)
+    return unexpected{saved.error().message};
+  return key;
+}
+
+int run_node(const node_options& o) {
+  auto fail = [](const std::string& msg) {
+    std::cerr << "mosaik node: " << msg << '\n';
+    return 1;
+  };
+  node::node_config cfg;
+  cfg.network = o.network;
+  auto listen = link::parse_endpoint(o.listen, true);
+  if (!listen)
+    return fail(listen.error());
+  cfg.listen = *listen;
+  for (const auto& b : o.bootstrap) {
+    auto a = link::parse_peer_address(b);
+    if (!a)
+      return fail(a.error());
+    cfg.bootstrap.push_back(*a);
+  }
+  for (const auto& t : o.tags)
+    cfg.tags.push_back(tag::from(t));
+  cfg.data_dir = o.data_dir;
+  if (!o.data_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.data_dir, ec);
+    if (ec)
+      return fail("cannot create " + o.data_dir + ": " + ec.message());
+  }
+  auto key = node_key(o);
+  if (!key)
+    return fail(key.error());
+  // Signals are taken by sigwait below; every CAF thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  transport::system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  auto n = node::spawn_node(sys, cfg, std::move(*key));
+  caf::scoped_actor self{sys};
+  int code = 0;
+  self->request(n, std::chrono::seconds{10}, node::await_ready{})
+    .receive(
+      [&](const node::ready_info& r) {
+        std::cout << "mosaik node " << r.peer.hex() << '@' << link::to_string(r.listen) << std::endl;
+      },
+      [&](caf::error& err) { code = fail("cannot start: " + sys.render(err)); });
+  if (code != 0) {
+    caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
+    return code;
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log::get("transport")->info("signal {}: departing", sig);
+  auto window = cfg.link.departure_window + std::chrono::seconds{1};
+  self->request(n, window, node::shutdown{}).receive([](bool) {}, [](caf::error&) {});
+  caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
+} // namespace
+
+void add_node_command(CLI::App& app, command_fn& selected) {
+  auto o = std::make_shared<node_options>();
+  auto* cmd = app.add_subcommand("node", "Run a node until SIGINT or SIGTERM");
+  cmd->add_option("--network", o->network, "Network name (or its 64-hex id)")->required();
+  cmd->add_option("--listen", o->listen, "host:port to accept links on; port 0 picks one")
+    ->capture_default_str();
+  cmd->add_option("--bootstrap", o->bootstrap, "[PEERID@]host:port of a peer to dial (repeatable)");
+  cmd->add_option("--key", o->key_file, "Secret key file; created (mode 0600) when missing");
+  cmd->add_option("--data-dir", o->data_dir, "Directory for the node's files (its key when --key is not given)");
+  cmd->add_option("--tag", o->tags, "A tag this node advertises (repeatable)");
+  cmd->callback([&selected, o] { selected = [o] { return run_node(*o); }; });
+}
+
+} // namespace mosaik::cli

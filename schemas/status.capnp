@@ -1,0 +1,30 @@
+# What `mosaik status` asks a node and what the node answers: the payload of
+# a status frame (request: empty payload; reply: Status).
+@0xf71606e12dff2f8c;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("mosaik::schema");
+
+using Ids = import "ids.capnp";
+
+struct PeerStatus {
+  peerId @0 :Ids.Id;          # the linked peer's Ed25519 public key
+  address @1 :Ids.Endpoint;   # where the peer listens (from its hello)
+  rttUs @2 :UInt64;           # smoothed round-trip time in microseconds (0 = no sample yet)
+  state @3 :Text;             # link state, e.g. "up"
+}
+
+struct Counter {
+  name @0 :Text;    # metric name, e.g. "link.closes.sent.different_network"
+  value @1 :UInt64; # its value since start
+}
+
+struct Status {
+  peerId @0 :Ids.Id;                # the node's peer id
+  networkId @1 :Ids.Id;             # the network it belongs to
+  listenAddress @2 :Ids.Endpoint;   # where it accepts links
+  uptimeMs @3 :UInt64;              # milliseconds since the node started
+  peers @4 :List(PeerStatus);       # links that passed the handshake
+  counters @5 :List(Counter);       # link counters (closes, drops, bans, ...)
+  tags @6 :List(Ids.Id);            # the node's tags
+}

@@ -1,0 +1,223 @@
+// Links under faults: partitions, heartbeat budget, loss, flapping, resets,
+// simultaneous dials, departure, and a 10-node mesh. Simulated time only.
+#include "tests/support/sim_cluster.hpp"
+
+using namespace mosaik;
+using namespace std::chrono_literals;
+using mosaik::test::sim_cluster;
+using wire::close_reason;
+
+namespace {
+
+struct two_linked : sim_cluster {
+  two_linked(std::uint64_t seed) : sim_cluster(2, seed) {
+    bootstrap(1, 0);
+    start_all();
+    REQUIRE(run_until([&] { return linked(0, 1) && linked(1, 0); }, 5s));
+  }
+
+  node_t& n(std::size_t i) { return (*this)[i]; }
+
+  const ::mosaik::node::link_event& last_event(std::size_t i) { return events(i).back(); }
+};
+
+} // namespace
+
+TEST_CASE("sim faults: a partition kills the link after its heartbeat budget, heal reconnects") {
+  two_linked c{21};
+  c.partition(c.n(0), c.n(1));
+  // Budget: 3 silent intervals of 1 s. Not dead after 2.5 s ...
+  c.run(2500ms);
+  CHECK(c.linked(0, 1));
+  CHECK(c.linked(1, 0));
+  // ... dead by 4.5 s, on both sides, with the typed reason.
+  c.run(2s);
+  CHECK_FALSE(c.linked(0, 1));
+  CHECK_FALSE(c.linked(1, 0));
+  REQUIRE(c.downs(0, 1) == 1);
+  CHECK(c.last_event(0).reason == close_reason::heartbeat_timeout);
+  CHECK(c.last_event(1).reason == close_reason::heartbeat_timeout);
+  CHECK(c.counter(0, "link.closes.sent.heartbeat_timeout") == 1);
+  c.heal(c.n(0), c.n(1));
+  REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.linked(1, 0); }, 40s));
+  CHECK(c.ups(0, 1) == 2);
+  CHECK(c.ups(1, 0) == 2);
+  CHECK(c.link_count(0) == 1);
+  // It stays up afterwards.
+  c.run(5s);
+  CHECK(c.linked(0, 1));
+  CHECK(c.downs(0, 1) == 1);
+}
+
+TEST_CASE("sim faults: brief frame loss within the budget keeps the link") {
+  two_linked c{22};
+  std::vector<std::string> got;
+  auto sink = c.n(1).sys.spawn(
+    [](caf::event_based_actor*, std::vector<std::string>* got) -> caf::behavior {
+      return {[got](const ::mosaik::node::frame_received& f) {
+        got->emplace_back(f.payload.begin(), f.payload.end());
+      }};
+    },
+    &got);
+  caf::anon_send(c.node_actor(1), ::mosaik::node::register_handler{wire::frame_kind::stream, sink});
+  auto send = [&](std::string text) {
+    caf::anon_send(c.node_actor(0), ::mosaik::node::send_frame{c.peer(1), wire::frame_kind::stream,
+                                                               bytes(text.begin(), text.end())});
+  };
+  send("before");
+  c.run_messages();
+  c.partition(c.n(0), c.n(1));
+  send("lost-1");
+  send("lost-2");
+  c.run(1500ms);
+  CHECK(c.drop_in_flight(c.n(0), c.n(1)) > 0);
+  c.heal(c.n(0), c.n(1));
+  send("after");
+  c.run(3s);
+  CHECK(got == std::vector<std::string>{"before", "after"});
+  CHECK(c.linked(0, 1));
+  CHECK(c.downs(0, 1) == 0);
+  CHECK(c.downs(1, 0) == 0);
+  caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("sim faults: a flapping link ends up as one link with balanced events") {
+  two_linked c{23};
+  for (int round = 0; round < 3; ++round) {
+    c.partition(c.n(0), c.n(1));
+    REQUIRE(c.run_until([&] { return !c.linked(0, 1) && !c.linked(1, 0); }, 10s));
+    c.heal(c.n(0), c.n(1));
+    REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.linked(1, 0); }, 60s));
+  }
+  for (std::size_t i : {0u, 1u}) {
+    const auto& ev = c.events(i);
+    REQUIRE(ev.size() == 7);
+    for (std::size_t k = 0; k < ev.size(); ++k)
+      CHECK(ev[k].up == (k % 2 == 0));
+    CHECK(c.link_count(i) == 1);
+  }
+}
+
+TEST_CASE("sim faults: a connection reset is noticed at once and reconnected") {
+  two_linked c{24};
+  c.disconnect(c.n(0), c.n(1));
+  // Both sides saw the reset without waiting for heartbeats ...
+  for (std::size_t i : {0u, 1u}) {
+    REQUIRE(c.downs(i, 1 - i) == 1);
+    REQUIRE(c.events(i).size() >= 2);
+    CHECK_FALSE(c.events(i)[1].up);
+    CHECK(c.events(i)[1].reason == close_reason::connection_lost);
+  }
+  // ... and the former acceptor dialled back over a fresh connection.
+  REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.linked(1, 0); }, 30s));
+  CHECK(c.ups(0, 1) == 2);
+  CHECK(c.link_count(0) == 1);
+  CHECK(c.link_count(1) == 1);
+}
+
+TEST_CASE("sim faults: simultaneous dials leave exactly one link") {
+  for (std::uint64_t seed : {31u, 32u, 33u, 34u}) {
+    sim_cluster c{2, seed};
+    c.bootstrap(0, 1);
+    c.bootstrap(1, 0);
+    c.start_all();
+    REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.linked(1, 0); }, 10s));
+    c.run(3s);
+    CHECK(c.ups(0, 1) == 1);
+    CHECK(c.ups(1, 0) == 1);
+    CHECK(c.downs(0, 1) == 0);
+    CHECK(c.link_count(0) == 1);
+    CHECK(c.link_count(1) == 1);
+  }
+}
+
+TEST_CASE("sim faults: a departing node is dropped at once and not re-dialled") {
+  sim_cluster c{3, 25};
+  c.bootstrap(1, 0);
+  c.bootstrap(2, 0);
+  c.start_all();
+  REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.linked(0, 2); }, 5s));
+  c.stop(1);
+  CHECK_FALSE(c.linked(0, 1));
+  REQUIRE(c.downs(0, 1) == 1);
+  CHECK(c.events(0).back().reason == close_reason::departing);
+  CHECK(c.counter(0, "link.closes.received.departing") == 1);
+  CHECK(c.linked(0, 2));
+  c.run(10s);
+  CHECK(c.ups(0, 1) == 1);
+  CHECK(c.state(0).dials.empty());
+}
+
+TEST_CASE("sim faults: a 10-node mesh forms from pairwise bootstraps") {
+  constexpr std::size_t n = 10;
+  sim_cluster c{n, 26};
+  for (std::size_t i = 1; i < n; ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      c.bootstrap(i, j, j % 2 == 0); // some with the peer id, some without
+  c.start_all();
+  REQUIRE(c.run_until([&] { return c.full_mesh(); }, 10s));
+  for (std::size_t i = 0; i < n; ++i) {
+    CHECK(c.link_count(i) == n - 1);
+    CHECK(c.status(i).peers.size() == n - 1);
+  }
+  c.run(3s);
+  CHECK(c.full_mesh());
+}
+
+TEST_CASE("sim faults: the same seed replays the same run") {
+  auto run_once = [](std::uint64_t seed) {
+    sim_cluster c{4, seed};
+    for (std::size_t i = 1; i < 4; ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        c.bootstrap(i, j);
+    c.start_all();
+    c.run(2s);
+    c.partition(c[1], c[2]);
+    c.run(6s);
+    c.heal(c[1], c[2]);
+    c.run(20s);
+    std::vector<std::uint64_t> trace;
+    for (std::size_t i = 0; i < 4; ++i)
+      for (const auto& [name, value] : c.state(i).counters)
+        trace.push_back(value);
+    return trace;
+  };
+  auto a = run_once(41);
+  CHECK(a == run_once(41));
+  CHECK_FALSE(a.empty());
+}
+
+TEST_CASE("sim faults: nodes that bootstrap from one peer link to each other via peer hints") {
+  sim_cluster c{5, 27};
+  for (std::size_t i = 1; i < 5; ++i)
+    c.bootstrap(i, 0, false);
+  c.start_all();
+  REQUIRE(c.run_until([&] { return c.full_mesh(); }, 10s));
+  for (std::size_t i = 0; i < 5; ++i)
+    CHECK(c.link_count(i) == 4);
+  // With hints off, the star stays a star.
+  sim_cluster star{3, 28};
+  for (std::size_t i : {0u, 1u, 2u})
+    star.config(i).link.share_peers = false;
+  star.bootstrap(1, 0);
+  star.bootstrap(2, 0);
+  star.start_all();
+  star.run(5s);
+  CHECK(star.linked(1, 0));
+  CHECK_FALSE(star.linked(1, 2));
+}
+
+TEST_CASE("sim faults: a lost peer is re-dialled for a while, a bootstrap address for ever") {
+  two_linked c{29};
+  c.isolate(c.n(1));
+  REQUIRE(c.run_until([&] { return !c.linked(0, 1) && !c.linked(1, 0); }, 10s));
+  CHECK(c.state(0).dials.size() == 1); // node 0 learned node 1's address from its hello
+  c.run(150s, 100ms);
+  CHECK(c.state(0).dials.empty());
+  CHECK(c.counter(0, "link.dials.given_up") == 1);
+  REQUIRE(c.state(1).dials.size() == 1); // node 1's bootstrap entry stays
+  CHECK(c.state(1).dials.begin()->second.persistent);
+  // Healing lets the bootstrap dial through.
+  c.rejoin(c.n(1));
+  REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.linked(1, 0); }, 60s));
+}

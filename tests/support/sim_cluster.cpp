@@ -1,0 +1,229 @@
+#include "tests/support/sim_cluster.hpp"
+
+#include "actors/node/node_actor.hpp"
+#include "actors/transport/frame_msg.hpp"
+#include "schemas/codec/frame_codec.hpp"
+
+namespace mosaik::test {
+
+namespace {
+
+struct rogue_request_cmd {
+  caf::actor target;
+  transport::frame_msg msg;
+  bool request;
+};
+
+} // namespace
+
+} // namespace mosaik::test
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::test::rogue_request_cmd)
+
+namespace mosaik::test {
+
+sim_cluster::sim_cluster(std::size_t n, std::uint64_t seed) : base(n), seed_(seed) {
+  configs_.resize(n);
+  nodes_.resize(n);
+  recorders_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& c = configs_[i];
+    c.network = "sim";
+    c.listen = address(i);
+    c.seed = seed * 1000 + i;
+    events_.push_back(std::make_shared<std::vector<::mosaik::node::link_event>>());
+  }
+}
+
+sim_cluster::~sim_cluster() {
+  for (auto& a : extras_)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i])
+      caf::anon_send_exit(nodes_[i], caf::exit_reason::user_shutdown);
+    if (recorders_[i])
+      caf::anon_send_exit(recorders_[i], caf::exit_reason::user_shutdown);
+  }
+  run_messages();
+}
+
+secret_key sim_cluster::key(std::size_t i) const {
+  secret_key::seed_type s{};
+  for (std::size_t b = 0; b < 8; ++b)
+    s[b] = static_cast<std::uint8_t>(seed_ >> (8 * b));
+  s[8] = static_cast<std::uint8_t>(i);
+  s[9] = static_cast<std::uint8_t>(i >> 8);
+  s[10] = 0x5a;
+  return secret_key::from_seed(s);
+}
+
+wire::endpoint sim_cluster::address(std::size_t i) const {
+  return {"n" + std::to_string(i), static_cast<std::uint16_t>(4000 + i)};
+}
+
+void sim_cluster::bootstrap(std::size_t i, std::size_t j, bool with_id) {
+  ::mosaik::link::peer_address a;
+  a.endpoint = address(j);
+  if (with_id)
+    a.peer = peer(j);
+  configs_.at(i).bootstrap.push_back(a);
+  connectable(i, j);
+}
+
+void sim_cluster::connectable(std::size_t client, std::size_t server) {
+  allowed_.emplace(client, server);
+  allowed_.emplace(server, client); // reconnects may go either way
+  replenish();
+}
+
+void sim_cluster::replenish() {
+  for (auto [c, s] : allowed_) {
+    auto addr = address(s);
+    auto& client = (*this)[c];
+    if (!client.mpx.has_pending_scribe(addr.host, addr.port))
+      prepare_connection((*this)[s], client, addr.host, addr.port);
+  }
+}
+
+void sim_cluster::start(std::size_t i) {
+  auto& n = (*this)[i];
+  listen(n, address(i).port);
+  for (std::size_t j = 0; j < size(); ++j)
+    if (j != i && nodes_[j])
+      connectable(i, j);
+  auto events = events_[i];
+  // State goes in as spawn arguments: CAF 0.17 binds a null reference for
+  // spawns without arguments (UBSan reports it).
+  recorders_[i] = n.sys.spawn(
+    [](caf::event_based_actor*, std::shared_ptr<std::vector<::mosaik::node::link_event>> events) -> caf::behavior {
+      return {[events](const ::mosaik::node::link_event& e) { events->push_back(e); }};
+    },
+    events);
+  nodes_[i] = ::mosaik::node::spawn_node(n.sys, configs_[i], key(i));
+  caf::anon_send(nodes_[i], ::mosaik::node::subscribe_links{recorders_[i]});
+  run_messages();
+  replenish();
+  run_messages();
+}
+
+void sim_cluster::start_all() {
+  for (std::size_t i = 0; i < size(); ++i)
+    if (!nodes_[i])
+      start(i);
+}
+
+::mosaik::node::node_state& sim_cluster::state(std::size_t i) {
+  using node_actor = caf::stateful_actor<::mosaik::node::node_state>;
+  return dynamic_cast<node_actor&>(*caf::actor_cast<caf::abstract_actor*>(nodes_.at(i))).state;
+}
+
+wire::node_status sim_cluster::status(std::size_t i) {
+  return state(i).status((*this)[i].sched.clock().now());
+}
+
+std::uint64_t sim_cluster::counter(std::size_t i, const std::string& name) {
+  return state(i).counter(name);
+}
+
+std::size_t sim_cluster::ups(std::size_t i, std::size_t j) const {
+  auto p = peer(j);
+  return static_cast<std::size_t>(std::count_if(events(i).begin(), events(i).end(),
+                                                [&](const auto& e) { return e.up && e.peer == p; }));
+}
+
+std::size_t sim_cluster::downs(std::size_t i, std::size_t j) const {
+  auto p = peer(j);
+  return static_cast<std::size_t>(std::count_if(events(i).begin(), events(i).end(),
+                                                [&](const auto& e) { return !e.up && e.peer == p; }));
+}
+
+bool sim_cluster::linked(std::size_t i, std::size_t j) {
+  return started(i) && state(i).links.count(peer(j)) != 0;
+}
+
+std::size_t sim_cluster::link_count(std::size_t i) {
+  return state(i).links.size();
+}
+
+bool sim_cluster::full_mesh() {
+  for (std::size_t i = 0; i < size(); ++i)
+    for (std::size_t j = 0; j < size(); ++j)
+      if (i != j && started(i) && started(j) && !linked(i, j))
+        return false;
+  return true;
+}
+
+bool sim_cluster::run_until(const std::function<bool()>& pred, caf::timespan limit,
+                            caf::timespan tick) {
+  for (caf::timespan t{0}; t < limit && !pred(); t += tick) {
+    replenish();
+    advance_time(tick);
+  }
+  return pred();
+}
+
+void sim_cluster::run(caf::timespan total, caf::timespan tick) {
+  for (caf::timespan t{0}; t < total; t += tick) {
+    replenish();
+    advance_time(tick);
+  }
+}
+
+void sim_cluster::stop(std::size_t i) {
+  auto& n = (*this)[i];
+  n.self->send(nodes_[i], ::mosaik::node::shutdown{});
+  run(std::chrono::seconds{1});
+  caf::anon_send_exit(nodes_[i], caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(recorders_[i], caf::exit_reason::user_shutdown);
+  nodes_[i] = nullptr;
+  recorders_[i] = nullptr;
+  run_messages();
+  // Drop the shutdown reply from the scoped actor's mailbox.
+  n.self->receive([](bool) {}, caf::after(std::chrono::seconds{0}) >> [] {});
+}
+
+sim_cluster::rogue sim_cluster::spawn_rogue(std::size_t on) {
+  auto replies = std::make_shared<std::vector<wire::frame>>();
+  auto a = (*this)[on].sys.spawn([](caf::event_based_actor* self,
+                                    std::shared_ptr<std::vector<wire::frame>> replies) -> caf::behavior {
+    return {
+      [=](const rogue_request_cmd& cmd) {
+        if (!cmd.request) {
+          self->send(cmd.target, cmd.msg);
+          return;
+        }
+        self->request(cmd.target, caf::infinite, cmd.msg).then([=](const transport::frame_msg& m) {
+          auto data = m.view();
+          if (auto f = codec::decode_frame(data))
+            replies->push_back(*f);
+        });
+      },
+      [=](const transport::frame_msg&) {}, // plain replies (e.g. closes) are ignored
+    };
+  }, replies);
+  extras_.push_back(a);
+  return {a, replies};
+}
+
+void sim_cluster::rogue_request(const rogue& r, const caf::actor& target, const wire::frame& f) {
+  caf::anon_send(r.actor, rogue_request_cmd{target, transport::to_msg(f), true});
+  run_messages();
+}
+
+void sim_cluster::rogue_send(const rogue& r, const caf::actor& target, const wire::frame& f) {
+  caf::anon_send(r.actor, rogue_request_cmd{target, transport::to_msg(f), false});
+  run_messages();
+}
+
+void sim_cluster::rogue_send_raw(const rogue& r, const caf::actor& target, std::vector<char> bytes) {
+  caf::anon_send(r.actor, rogue_request_cmd{target, transport::frame_msg{mosaik::bytes(bytes.begin(), bytes.end())}, false});
+  run_messages();
+}
+
+caf::actor sim_cluster::ingress_proxy(std::size_t from, std::size_t to) {
+  connectable(from, to);
+  auto addr = address(to);
+  return (*this)[from].remote_actor(addr.host, addr.port);
+}
+
+} // namespace mosaik::test
