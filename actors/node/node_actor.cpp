@@ -20,7 +20,12 @@ link::time_point now(node_actor* self) {
 }
 
 std::string name_of(const caf::strong_actor_ptr& remote) {
-  return remote ? caf::to_string(remote->node()).substr(0, 12) : std::string{"anonymous"};
+  if (!remote)
+    return "anonymous";
+  // CAF prints a node as <40 hex host id>#<pid>: keep a short host id and the pid.
+  auto text = caf::to_string(remote->node());
+  auto pid = text.find('#');
+  return "node " + text.substr(0, 8) + (pid == std::string::npos ? "" : text.substr(pid));
 }
 
 namespace {

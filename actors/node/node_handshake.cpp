@@ -177,11 +177,22 @@ void on_request_error(node_actor* self, std::uint64_t id, std::uint64_t attempt,
     dial_failed(self, id, *d, std::nullopt, self->system().render(err));
 }
 
+/// A reply to an attempt we gave up (tie-break, retry): a close in it is
+/// still logged and counted, so both sides account for every refusal.
+void on_stale_reply(node_actor* self, const transport::frame_msg& m) {
+  auto& st = self->state;
+  auto f = codec::decode_frame(m.view(), st.cfg.limits);
+  if (!f || f->kind != wire::frame_kind::close)
+    return;
+  if (auto c = codec::decode_close(f->payload, st.cfg.limits))
+    count_received_close(self, *c, "a superseded dial");
+}
+
 void on_proof_reply(node_actor* self, std::uint64_t id, std::uint64_t attempt,
                     const transport::frame_msg& m) {
   auto* d = find_dial(self, id, attempt);
   if (d == nullptr || !d->hs)
-    return;
+    return on_stale_reply(self, m);
   auto f = read_reply(self, id, *d, m, wire::frame_kind::proof);
   if (!f)
     return;
@@ -205,7 +216,7 @@ void on_hello_reply(node_actor* self, std::uint64_t id, std::uint64_t attempt,
                     const transport::frame_msg& m) {
   auto* d = find_dial(self, id, attempt);
   if (d == nullptr || !d->hs)
-    return;
+    return on_stale_reply(self, m);
   auto f = read_reply(self, id, *d, m, wire::frame_kind::hello);
   if (!f)
     return;

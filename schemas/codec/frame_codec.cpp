@@ -3,17 +3,52 @@
 #include "schemas/codec/message_reader.hpp"
 #include "schemas/frame.capnp.h"
 
+#include <algorithm>
+
 namespace mosaik::codec {
 
+namespace {
+
+void put_u32(std::uint8_t* out, std::uint32_t x) {
+  for (int i = 0; i < 4; ++i)
+    out[i] = static_cast<std::uint8_t>(x >> (8 * i));
+}
+
+void put_u64(std::uint8_t* out, std::uint64_t x) {
+  for (int i = 0; i < 8; ++i)
+    out[i] = static_cast<std::uint8_t>(x >> (8 * i));
+}
+
+} // namespace
+
+// The hot path of every link, so the flat encoding of schema::Frame is
+// written directly (one copy of the payload) instead of through a
+// MallocMessageBuilder (zeroed segment, payload copy, flat-array copy). The
+// layout is Cap'n Proto's for a single-segment message:
+//   segment table  u32 segment count - 1 (= 0), u32 segment size in words
+//   word 0         root struct pointer: offset 0, 2 data words, 1 pointer
+//   word 1         kind (u16), rest zero
+//   word 2         sequence (u64)
+//   word 3         list pointer to the payload: offset 0, byte elements, count
+//   word 4...      payload, zero-padded to a whole word
+// decode_frame reads it with the ordinary Cap'n Proto reader;
+// tests/unit/frame_codec_test.cpp checks both ways.
 bytes encode_frame(const wire::frame& f) {
-  // A first segment that fits the payload keeps the message in one segment.
-  capnp::MallocMessageBuilder builder(
-    static_cast<unsigned>(f.payload.size() / sizeof(capnp::word) + 16));
-  auto root = builder.initRoot<schema::Frame>();
-  root.setKind(static_cast<schema::FrameKind>(f.kind));
-  root.setSequence(f.sequence);
-  root.setPayload(kj::arrayPtr(f.payload.data(), f.payload.size()));
-  return detail::to_bytes(builder);
+  constexpr std::size_t word = sizeof(capnp::word);
+  auto payload_words = (f.payload.size() + word - 1) / word;
+  auto segment_words = 4 + payload_words;
+  bytes out(word * (1 + segment_words));
+  auto* p = out.data();
+  put_u32(p, 0);
+  put_u32(p + 4, static_cast<std::uint32_t>(segment_words));
+  p += word;
+  put_u64(p, (std::uint64_t{1} << 48) | (std::uint64_t{2} << 32)); // struct, offset 0
+  put_u64(p + word, static_cast<std::uint16_t>(f.kind));
+  put_u64(p + 2 * word, f.sequence);
+  put_u64(p + 3 * word, (static_cast<std::uint64_t>(f.payload.size()) << 35)
+                          | (std::uint64_t{2} << 32) | 1); // list of bytes, offset 0
+  std::copy(f.payload.begin(), f.payload.end(), p + 4 * word);
+  return out;
 }
 
 expected<wire::frame, decode_error> decode_frame(byte_view data, const decode_limits& limits) {

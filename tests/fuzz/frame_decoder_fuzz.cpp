@@ -10,6 +10,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   byte_view input{data, size};
   auto frame = codec::decode_frame(input);
   if (frame) {
+    // Whatever decodes must survive our own encoder unchanged.
+    auto again = codec::decode_frame(codec::encode_frame(*frame));
+    if (!again || !(*again == *frame))
+      __builtin_trap();
     switch (frame->kind) {
       case wire::frame_kind::hello: (void)codec::decode_hello(frame->payload); break;
       case wire::frame_kind::proof: (void)codec::decode_proof(frame->payload); break;

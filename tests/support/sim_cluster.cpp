@@ -85,22 +85,25 @@ void sim_cluster::replenish() {
   }
 }
 
-void sim_cluster::start(std::size_t i) {
+void sim_cluster::spawn(std::size_t i) {
   auto& n = (*this)[i];
   listen(n, address(i).port);
   for (std::size_t j = 0; j < size(); ++j)
     if (j != i && nodes_[j])
       connectable(i, j);
-  auto events = events_[i];
   // State goes in as spawn arguments: CAF 0.17 binds a null reference for
   // spawns without arguments (UBSan reports it).
   recorders_[i] = n.sys.spawn(
     [](caf::event_based_actor*, std::shared_ptr<std::vector<::mosaik::node::link_event>> events) -> caf::behavior {
       return {[events](const ::mosaik::node::link_event& e) { events->push_back(e); }};
     },
-    events);
+    events_[i]);
   nodes_[i] = ::mosaik::node::spawn_node(n.sys, configs_[i], key(i));
   caf::anon_send(nodes_[i], ::mosaik::node::subscribe_links{recorders_[i]});
+}
+
+void sim_cluster::start(std::size_t i) {
+  spawn(i);
   run_messages();
   replenish();
   run_messages();
@@ -112,7 +115,21 @@ void sim_cluster::start_all() {
       start(i);
 }
 
-::mosaik::node::node_state& sim_cluster::state(std::size_t i) {
+void sim_cluster::start_all_at_once(std::uint64_t interleaving) {
+  for (std::size_t i = 0; i < size(); ++i)
+    if (!nodes_[i])
+      spawn(i);
+  for (std::size_t i = 0; i < size(); ++i)
+    for (std::size_t j = 0; j < size(); ++j)
+      if (i != j)
+        connectable(i, j);
+  std::mt19937 rng{static_cast<std::mt19937::result_type>(interleaving)};
+  run_messages_shuffled(rng);
+  replenish();
+  run_messages();
+}
+
+node::node_state& sim_cluster::state(std::size_t i) {
   using node_actor = caf::stateful_actor<::mosaik::node::node_state>;
   return dynamic_cast<node_actor&>(*caf::actor_cast<caf::abstract_actor*>(nodes_.at(i))).state;
 }

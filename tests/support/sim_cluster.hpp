@@ -49,7 +49,11 @@ public:
   void connectable(std::size_t client, std::size_t server);
 
   void start(std::size_t i);
+  /// Starts the nodes one after the other (each runs before the next starts).
   void start_all();
+  /// Starts every node before any runs, then interleaves them from a seed:
+  /// bootstrap dials cross, as when processes start at the same moment.
+  void start_all_at_once(std::uint64_t interleaving);
   bool started(std::size_t i) const { return static_cast<bool>(nodes_.at(i)); }
   caf::actor node_actor(std::size_t i) const { return nodes_.at(i); }
   ::mosaik::node::node_state& state(std::size_t i);
@@ -89,6 +93,7 @@ public:
   caf::actor ingress_proxy(std::size_t from, std::size_t to);
 
 private:
+  void spawn(std::size_t i);
   void replenish();
 
   std::uint64_t seed_;

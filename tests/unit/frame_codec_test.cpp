@@ -128,3 +128,17 @@ TEST_CASE("frame codec: random and mutated frames never escape as exceptions") {
   CHECK(rejected > 0);
   CHECK(decoded > 0);
 }
+
+TEST_CASE("frame codec: the direct encoding is a canonical single-segment message") {
+  for (std::size_t size : {0u, 1u, 7u, 8u, 9u, 63u, 64u, 1000u, 65536u, 70001u}) {
+    for (auto kind : {wire::frame_kind::hello, wire::frame_kind::stream, wire::frame_kind::peers}) {
+      auto f = sample_frame(kind, size);
+      f.sequence = 0x0102030405060708ull + size;
+      auto encoded = codec::encode_frame(f);
+      CHECK(encoded.size() == 8 + 32 + (size + 7) / 8 * 8);
+      auto decoded = codec::decode_frame(encoded);
+      REQUIRE(decoded);
+      CHECK(*decoded == f);
+    }
+  }
+}
