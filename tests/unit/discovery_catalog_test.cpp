@@ -107,12 +107,16 @@ TEST_CASE("catalog: wrong network, own id, oversize and clock drift are refused"
   CHECK(f.cat.ingest(ahead, f.relay, t0).error() == rejection::time_drift);
   auto behind = signed_entry_of(f.a, t0.count(), (t0 - drift).count());
   CHECK(f.cat.ingest(behind, f.relay, t0).error() == rejection::time_drift);
+  auto extreme = signed_entry_of(f.a, INT64_MIN, INT64_MIN);
+  CHECK(f.cat.ingest(extreme, f.relay, t0).error() == rejection::time_drift);
+  auto bye = departure::sign(test_network(), f.a, {INT64_MAX, INT64_MAX}, millis{INT64_MIN});
+  CHECK(f.cat.ingest_departure(bye, f.relay, t0) == rejection::time_drift);
   // The same old entry is fine when the sender says it got it that long ago.
   CHECK(f.cat.ingest(behind, f.relay, t0, drift));
   CHECK(f.cat.peers_count(t0) == 1);
   CHECK(f.cat.take_events().size() == 1);
   CHECK(f.cat.stats().rejected_of(rejection::wrong_network) == 1);
-  CHECK(f.cat.stats().rejected_of(rejection::time_drift) == 2);
+  CHECK(f.cat.stats().rejected_of(rejection::time_drift) == 4);
 }
 
 TEST_CASE("catalog: a silent peer goes stale after purge_after on our clock, then is purged") {

@@ -1,7 +1,6 @@
 #include "actors/core/discovery/catalog.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace mosaik::discovery {
 
@@ -14,7 +13,10 @@ void catalog::set_local(signed_peer_entry e) {
 }
 
 bool catalog::drifted(std::int64_t their_ms, millis seen_at) const {
-  return std::llabs(their_ms - seen_at.count()) > cfg_.max_time_drift.count();
+  // Compared without subtracting their value: it comes off the wire and may
+  // be anything, including INT64_MIN.
+  auto drift = cfg_.max_time_drift.count();
+  return their_ms < seen_at.count() - drift || their_ms > seen_at.count() + drift;
 }
 
 rejection catalog::refuse(rejection why, const std::optional<peer_id>& sender, millis now) {
