@@ -42,8 +42,6 @@ expected<accepted, rejection> catalog::ingest(const signed_peer_entry& e,
     return unexpected{refuse(rejection::own_entry, sender, now)};
   if (entry.network() != network())
     return unexpected{refuse(rejection::wrong_network, sender, now)};
-  if (auto broken = check_limits(entry, cfg_.limits))
-    return unexpected{refuse(*broken, sender, now)};
   if (age > cfg_.purge_after)
     return unexpected{refuse(rejection::stale, sender, now)};
   auto seen_at = now - std::max(age, millis{0});
@@ -58,9 +56,11 @@ expected<accepted, rejection> catalog::ingest(const signed_peer_entry& e,
       return unexpected{refuse(rejection::duplicate, sender, now)};
     if (entry.version() < known->second.entry.version())
       return unexpected{refuse(rejection::outdated, sender, now)};
-  } else if (signed_.size() >= cfg_.max_peers) {
-    return unexpected{refuse(rejection::catalog_full, sender, now)};
   }
+  if (auto broken = check_limits(entry, cfg_.limits))
+    return unexpected{refuse(*broken, sender, now)};
+  if (known == signed_.end() && signed_.size() >= cfg_.max_peers)
+    return unexpected{refuse(rejection::catalog_full, sender, now)};
   if (!e.verify())
     return unexpected{refuse(rejection::bad_signature, sender, now)};
 
@@ -68,11 +68,14 @@ expected<accepted, rejection> catalog::ingest(const signed_peer_entry& e,
   departed_.erase(entry.peer()); // a newer run of a departed peer
   if (known == signed_.end()) {
     signed_.emplace(entry.peer(), record{e, seen_at});
+    by_seen_.emplace(seen_at, entry.peer());
     ++stats_.discovered;
     events_.push_back(peer_discovered{entry});
     return accepted::discovered;
   }
   bool changed = !known->second.entry.entry().same_content(entry);
+  by_seen_.erase({known->second.seen_at, entry.peer()});
+  by_seen_.emplace(seen_at, entry.peer());
   known->second = record{e, seen_at};
   if (!changed) {
     ++stats_.refreshed;
@@ -105,8 +108,7 @@ std::optional<rejection> catalog::ingest_departure(const departure& d,
   if (!d.verify())
     return refuse(rejection::bad_signature, sender, now);
 
-  signed_.erase(known);
-  rtt_.erase(d.peer());
+  erase_signed(known);
   add_tombstone(d, now);
   ++stats_.departed;
   events_.push_back(peer_departed{d.peer(), departure_cause::graceful});
@@ -143,16 +145,18 @@ void catalog::record_rtt(const peer_id& peer, std::chrono::microseconds sample) 
     rtt_[peer].sample(sample);
 }
 
+void catalog::erase_signed(std::map<peer_id, record>::iterator it) {
+  by_seen_.erase({it->second.seen_at, it->first});
+  rtt_.erase(it->first);
+  signed_.erase(it);
+}
+
 void catalog::purge(millis now) {
-  for (auto it = signed_.begin(); it != signed_.end();) {
-    if (stale(it->second, now)) {
-      rtt_.erase(it->first);
-      ++stats_.purged;
-      events_.push_back(peer_departed{it->first, departure_cause::purged});
-      it = signed_.erase(it);
-    } else {
-      ++it;
-    }
+  while (!by_seen_.empty() && now - by_seen_.begin()->first > cfg_.purge_after) {
+    auto peer = by_seen_.begin()->second;
+    erase_signed(signed_.find(peer));
+    ++stats_.purged;
+    events_.push_back(peer_departed{peer, departure_cause::purged});
   }
   // After purge_after + max_time_drift, any version a departure covers is
   // refused as stale or drifted anyway.
@@ -163,13 +167,9 @@ void catalog::purge(millis now) {
 }
 
 std::optional<millis> catalog::next_expiry() const {
-  std::optional<millis> soonest;
-  for (const auto& [id, r] : signed_) {
-    auto expiry = r.seen_at + cfg_.purge_after + millis{1};
-    if (!soonest || expiry < *soonest)
-      soonest = expiry;
-  }
-  return soonest;
+  if (by_seen_.empty())
+    return std::nullopt;
+  return by_seen_.begin()->first + cfg_.purge_after + millis{1};
 }
 
 bool catalog::rtt_hidden(const peer_id& peer) const {

@@ -23,6 +23,8 @@
 
 #include <map>
 #include <optional>
+#include <set>
+#include <utility>
 #include <vector>
 
 namespace mosaik::discovery {
@@ -118,10 +120,12 @@ private:
   peer_info info(const record& r, millis now) const;
   peer_info info(const peer_entry& e) const;
   void add_tombstone(const departure& d, millis now);
+  void erase_signed(std::map<peer_id, record>::iterator it);
 
   config cfg_;
   signed_peer_entry local_;
   std::map<peer_id, record> signed_;
+  std::set<std::pair<millis, peer_id>> by_seen_; // (seen_at, peer) of signed_, oldest first
   std::map<peer_id, peer_entry> unsigned_;
   std::map<peer_id, tombstone> departed_;
   std::map<peer_id, rtt_estimator> rtt_;
