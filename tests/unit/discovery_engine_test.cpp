@@ -237,6 +237,27 @@ TEST_CASE("engine: new entries are forwarded once to fanout gossip peers, never 
   CHECK(e.catalog().stats().rejected_of(rejection::duplicate) == 1);
 }
 
+TEST_CASE("engine: a peer's own entry is never forwarded back to it") {
+  auto cfg = test_config();
+  cfg.fanout = 8;
+  auto e = make_engine(1, cfg);
+  std::vector<peer_id> peers;
+  for (std::uint8_t n = 10; n < 14; ++n) {
+    peers.push_back(key_of(n).public_id());
+    e.on_link_up(peers.back(), t0);
+  }
+  (void)e.take_output();
+  auto theirs = signed_entry_of(key_of(11), t0.count(), t0.count());
+  auto other = signed_entry_of(key_of(30), t0.count(), t0.count());
+  e.on_message(peers[0], announce{{theirs, other}}, t0);
+  auto out = e.take_output();
+  CHECK(count_of<announce>(out) == 3);
+  auto to_owner = sent_to<announce>(out, peers[1]);
+  REQUIRE(to_owner.size() == 1);
+  CHECK(to_owner[0].entries == std::vector{other});
+  CHECK(sent_to<announce>(out, peers[2]).at(0).entries.size() == 2);
+}
+
 TEST_CASE("engine: the gossip set is bounded - surplus links are released after their sync") {
   auto cfg = test_config();
   auto e = make_engine(1, cfg);

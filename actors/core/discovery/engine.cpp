@@ -210,12 +210,18 @@ void engine::forward(std::vector<signed_peer_entry> entries, const std::optional
   if (entries.empty())
     return;
   auto batch = cfg_.limits.max_announce_entries;
-  for (const auto& to : links_.pick(cfg_.fanout, except, rng_))
-    for (std::size_t i = 0; i < entries.size(); i += batch) {
-      auto end = std::min(entries.size(), i + batch);
-      send(to, announce{{entries.begin() + static_cast<std::ptrdiff_t>(i),
-                         entries.begin() + static_cast<std::ptrdiff_t>(end)}});
+  for (const auto& to : links_.pick(cfg_.fanout, except, rng_)) {
+    // A peer's own entry is never sent back to it.
+    std::vector<signed_peer_entry> theirs;
+    for (const auto& e : entries)
+      if (e.peer() != to)
+        theirs.push_back(e);
+    for (std::size_t i = 0; i < theirs.size(); i += batch) {
+      auto end = std::min(theirs.size(), i + batch);
+      send(to, announce{{theirs.begin() + static_cast<std::ptrdiff_t>(i),
+                         theirs.begin() + static_cast<std::ptrdiff_t>(end)}});
     }
+  }
 }
 
 void engine::maintain(millis now) {
