@@ -34,6 +34,13 @@ TEST_CASE("peer entry: mutators report changes and never touch the version") {
   CHECK(e.remove_tickets_of(unique_id::from("jwt")));
   CHECK_FALSE(e.remove_tickets_of(unique_id::from("jwt")));
   CHECK(e.tickets().size() == 1);
+  CHECK(e.add_ticket({unique_id::from("jwt"), {6}}));
+  CHECK(e.add_ticket({unique_id::from("jwt"), {7}}));
+  ticket renewed{unique_id::from("jwt"), {8}};
+  CHECK(e.replace_ticket(renewed));
+  CHECK_FALSE(e.replace_ticket(renewed));
+  CHECK(e.tickets_of(unique_id::from("jwt")) == std::vector<ticket>{renewed});
+  CHECK(e.tickets().size() == 2);
   CHECK(e.version() == entry_version{100, 100});
 }
 

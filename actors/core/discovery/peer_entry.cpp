@@ -25,6 +25,13 @@ bool peer_entry::remove_tickets_of(const unique_id& ticket_class) {
          > 0;
 }
 
+bool peer_entry::replace_ticket(ticket t) {
+  auto before = tickets_;
+  remove_tickets_of(t.ticket_class);
+  add_ticket(std::move(t));
+  return tickets_ != before;
+}
+
 void peer_entry::bump_version(millis now) {
   version_.update_ms = std::max(version_.update_ms, static_cast<std::int64_t>(now.count())) + 1;
 }

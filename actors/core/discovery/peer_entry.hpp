@@ -57,6 +57,8 @@ public:
   bool add_ticket(ticket t);
   bool remove_ticket(const unique_id& ticket_id) { return tickets_.erase(ticket_id) > 0; }
   bool remove_tickets_of(const unique_id& ticket_class);
+  /// Drops every ticket of t's class, then adds t.
+  bool replace_ticket(ticket t);
 
   void set_version(entry_version v) { version_ = v; }
   /// update := max(update, now) + 1; start is kept (FEATURES.md 4.1).
