@@ -74,6 +74,9 @@ TEST_CASE("discovery sim: 20 nodes bootstrapped from one converge within 3 annou
     s.run_for(5 * interval);
     CHECK(fresh_within(s, 2 * interval));
     CHECK(s.decode_failures() == 0);
+    // Honest traffic (late duplicates, reordering) never gets anyone banned.
+    for (std::size_t i = 0; i < s.size(); ++i)
+      CHECK(s.node(i).catalog().stats().bans == 0);
   }
 }
 
@@ -84,6 +87,8 @@ TEST_CASE("discovery sim: with 10% message loss 20 nodes still converge within 6
     opts.loss = 0.1;
     discovery_sim s{opts};
     CHECK(s.run_until([&] { return s.converged(); }, 6 * interval).has_value());
+    for (std::size_t i = 0; i < s.size(); ++i)
+      CHECK(s.node(i).catalog().stats().bans == 0);
   }
 }
 

@@ -159,9 +159,9 @@ void discovery_sim::handle(event& ev) {
       if (!reachable(a, b))
         return; // the dial times out in the engine
       links_.emplace(key(a, b), next_epoch_++);
-      n.eng->on_link_up(ids_[b], now());
+      n.eng->on_link_up(ids_[b], now(), address_of(b));
       dispatch(a);
-      nodes_[b].eng->on_link_up(ids_[a], now());
+      nodes_[b].eng->on_link_up(ids_[a], now(), address_of(a));
       dispatch(b);
       return;
     }

@@ -90,6 +90,16 @@ TEST_CASE("engine: starts with a signed entry and dials its bootstrap addresses"
   CHECK(e.take_output().dials.empty());
   e.tick(t0 + cfg.redial_backoff);
   CHECK(e.take_output().dials.size() == 1);
+  // Once a link says who listens there, and while that peer is linked or
+  // known, the address is not dialled again, whatever it advertises.
+  auto bootstrap_peer = key_of(9).public_id();
+  e.on_link_up(bootstrap_peer, t0 + cfg.redial_backoff, address_of(9));
+  (void)e.take_output();
+  e.tick(t0 + 3 * cfg.redial_backoff);
+  CHECK(e.take_output().dials.empty());
+  e.on_link_down(bootstrap_peer, t0 + 3 * cfg.redial_backoff);
+  e.tick(t0 + 3 * cfg.redial_backoff);
+  CHECK(e.take_output().dials.size() == 1);
 }
 
 TEST_CASE("engine: two linked nodes sync catalogs both ways") {
@@ -400,9 +410,10 @@ TEST_CASE("engine: a departure reaches linked peers, is applied and forwarded on
   CHECK_FALSE(b.catalog().get(leaver.me().peer(), now).has_value());
   CHECK(a.catalog().stats().departed == 1);
   CHECK(b.catalog().stats().departed == 1);
-  // A departed engine stays silent.
+  // A departed engine stays silent and asks for no more ticks.
   leaver.tick(now + cfg.announce_interval * 2);
   CHECK(leaver.take_output().empty());
+  CHECK(leaver.next_wakeup() == millis::max());
 }
 
 TEST_CASE("engine: sync_with reports failure for an unknown peer and syncs a linked one") {

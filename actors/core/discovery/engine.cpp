@@ -27,7 +27,7 @@ engine::engine(config cfg, const network_id& network, secret_key key,
     catalog_(cfg_, announcer_.current()), links_(cfg_), sync_(cfg_), next_maintenance_(now) {
   for (const auto& ep : cfg_.bootstrap)
     if (!me().entry().addresses().contains(ep))
-      bootstrap_next_.insert_or_assign(ep, now);
+      bootstrap_.insert_or_assign(ep, bootstrap_address{now, std::nullopt});
 }
 
 void engine::tick(millis now) {
@@ -51,9 +51,13 @@ void engine::tick(millis now) {
   collect();
 }
 
-void engine::on_link_up(const peer_id& peer, millis now) {
+void engine::on_link_up(const peer_id& peer, millis now,
+                        const std::optional<wire::endpoint>& address) {
   if (departed_)
     return;
+  if (address)
+    if (auto b = bootstrap_.find(*address); b != bootstrap_.end())
+      b->second.peer = peer;
   if (catalog_.banned(peer, now)) {
     out_.releases.push_back(peer);
     return;
@@ -259,17 +263,19 @@ void engine::dial_peers(millis now) {
 
 void engine::dial_bootstrap(millis now) {
   auto fresh = catalog_.signed_peers(now);
-  for (auto& [ep, next] : bootstrap_next_) {
-    if (next > now)
+  for (auto& [ep, b] : bootstrap_) {
+    if (b.next_dial > now)
       continue;
-    // A bootstrap node we know is dialled like any other peer.
+    // A bootstrap node we know is dialled like any other peer; one we have
+    // forgotten (purged, say across a long partition) is dialled again here.
     bool known = std::any_of(fresh.begin(), fresh.end(),
-                             [&](const peer_info& p) { return p.entry.addresses().contains(ep); });
+                             [&](const peer_info& p) { return p.entry.addresses().contains(ep); })
+                 || (b.peer && (links_.is_link(*b.peer) || catalog_.get_signed(*b.peer, now)));
     if (known)
       continue;
     out_.dials.push_back({std::nullopt, {ep}});
     ++stats_.dials;
-    next = now + cfg_.redial_backoff;
+    b.next_dial = now + cfg_.redial_backoff;
   }
 }
 
@@ -332,9 +338,10 @@ output engine::take_output() {
 }
 
 millis engine::next_wakeup() const {
+  if (departed_)
+    return millis::max();
   auto next = next_maintenance_;
-  if (!departed_)
-    soonest(next, announcer_.next_heartbeat());
+  soonest(next, announcer_.next_heartbeat());
   soonest(next, catalog_.next_expiry());
   soonest(next, links_.next_deadline());
   soonest(next, sync_.next_deadline());

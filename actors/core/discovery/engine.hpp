@@ -30,7 +30,10 @@ public:
 
   // Inputs from the node: `sender` is the authenticated peer of the link.
   void tick(millis now);
-  void on_link_up(const peer_id& peer, millis now);
+  /// `address` is where the peer listens, if the link layer knows it (it
+  /// tells which bootstrap address a peer answers at).
+  void on_link_up(const peer_id& peer, millis now,
+                  const std::optional<wire::endpoint>& address = std::nullopt);
   void on_link_down(const peer_id& peer, millis now);
   void on_dial_failed(const peer_id& peer, millis now);
   void on_message(const peer_id& sender, const message& msg, millis now);
@@ -67,7 +70,7 @@ public:
   void depart(millis now);
 
   output take_output();
-  /// When tick() must run next.
+  /// When tick() must run next (millis::max() once departed).
   millis next_wakeup() const;
 
   const discovery::catalog& catalog() const { return catalog_; }
@@ -106,7 +109,12 @@ private:
   gossip_links links_;
   catalog_sync sync_;
   std::map<peer_id, link_state> link_states_;
-  std::map<wire::endpoint, millis, endpoint_order> bootstrap_next_;
+  struct bootstrap_address {
+    millis next_dial{0};
+    std::optional<peer_id> peer; // who answered there, once a link told us
+  };
+
+  std::map<wire::endpoint, bootstrap_address, endpoint_order> bootstrap_;
   millis next_maintenance_;
   bool departed_ = false;
   engine_stats stats_;
