@@ -3,6 +3,8 @@
 #include "schemas/codec/message_reader.hpp"
 #include "schemas/discovery.capnp.h"
 
+#include <string_view>
+
 namespace mosaik::codec {
 
 namespace {
@@ -24,6 +26,16 @@ byte_view as_view(capnp::Data::Reader d) {
   return {d.begin(), d.size()};
 }
 
+// With its length: a std::string's own conversion would stop at a NUL byte,
+// and a forwarded entry would then no longer match its signature.
+capnp::Text::Reader as_text(const std::string& s) {
+  return {s.c_str(), s.size()};
+}
+
+bool has_nul(capnp::Text::Reader t) {
+  return std::string_view(t.cStr(), t.size()).find('\0') != std::string_view::npos;
+}
+
 // ---- encoding
 
 void write_version(schema::EntryVersion::Builder b, const entry_version& v) {
@@ -39,14 +51,14 @@ void write_ids(capnp::List<capnp::Data>::Builder list, const Set& ids) {
 }
 
 void write_entry(schema::PeerEntry::Builder b, const peer_entry& e) {
-  b.setProtocol(e.protocol());
+  b.setProtocol(as_text(e.protocol()));
   b.setNetworkId(as_capnp(e.network().view()));
   b.setPeerId(as_capnp(e.peer().view()));
   write_version(b.initVersion(), e.version());
   auto addresses = b.initAddresses(static_cast<unsigned>(e.addresses().size()));
   unsigned i = 0;
   for (const auto& a : e.addresses()) {
-    addresses[i].setHost(a.host);
+    addresses[i].setHost(as_text(a.host));
     addresses[i].setPort(a.port);
     ++i;
   }
@@ -122,6 +134,8 @@ result<peer_entry> read_entry(schema::PeerEntry::Reader r, const limits& lim) {
   auto protocol = r.getProtocol();
   if (protocol.size() > lim.max_protocol_bytes)
     return bad_field("entry.protocol is too long");
+  if (has_nul(protocol))
+    return bad_field("entry.protocol holds a NUL byte");
   auto network = read_id<network_id>(r.getNetworkId(), "entry.networkId");
   if (!network)
     return unexpected{network.error()};
@@ -138,6 +152,8 @@ result<peer_entry> read_entry(schema::PeerEntry::Reader r, const limits& lim) {
     auto host = a.getHost();
     if (host.size() > lim.max_host_bytes)
       return bad_field("entry.addresses host is too long");
+    if (has_nul(host))
+      return bad_field("entry.addresses host holds a NUL byte");
     if (!e.add_address({std::string(host.cStr(), host.size()), a.getPort()}))
       return bad_field("entry.addresses has a duplicate");
   }

@@ -166,6 +166,29 @@ TEST_CASE("discovery codec: oversized entries and messages are refused before th
   CHECK(r.error().code == decode_errc::too_large);
 }
 
+TEST_CASE("discovery codec: text keeps its exact bytes - NUL bytes are refused, not truncated") {
+  // Found by fuzzing: a protocol string with a NUL byte was cut short when
+  // re-encoded, so a forwarded entry no longer matched its signature and the
+  // honest forwarder was charged for it.
+  auto a = key_of(1);
+  peer_entry e{std::string("mosaik\0evil", 11), test_network(), a.public_id(), {1, 2}};
+  auto encoded = codec::encode_signed_entry(sign(e, a));
+  auto r = codec::decode_signed_entry(encoded);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::bad_field);
+  CHECK(r.error().detail.find("NUL") != std::string::npos);
+  auto host = entry_of(a, 1, 2);
+  host.add_address({std::string("h\0st", 5), 1});
+  CHECK(codec::decode_signed_entry(codec::encode_signed_entry(sign(host, a))).error().code
+        == decode_errc::bad_field);
+  // Without NUL bytes the exact text survives.
+  peer_entry odd{"mosaik-cpp/0.1.0 \xc3\xa9", test_network(), a.public_id(), {1, 2}};
+  auto back = codec::decode_signed_entry(codec::encode_signed_entry(sign(odd, a)));
+  REQUIRE(back);
+  CHECK(back->entry().protocol() == odd.protocol());
+  CHECK(back->verify());
+}
+
 TEST_CASE("discovery codec: duplicates in a list and implausible ages are bad fields") {
   auto a = key_of(1);
   auto e = full_entry(a);

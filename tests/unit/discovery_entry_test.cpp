@@ -159,6 +159,11 @@ TEST_CASE("limits: each bound is reported with its own reason") {
         == rejection::field_too_long);
   CHECK(check_limits(peer_entry{std::string(17, 'p'), test_network(), key.public_id(), {}}, lim)
         == rejection::field_too_long);
+  peer_entry nul_host{"p", test_network(), key.public_id(), {}};
+  nul_host.add_address({std::string("host\0x", 6), 1});
+  CHECK(check_limits(nul_host, lim) == rejection::bad_text);
+  CHECK(check_limits(peer_entry{std::string("p\0", 2), test_network(), key.public_id(), {}}, lim)
+        == rejection::bad_text);
   lim.max_entry_bytes = 100;
   CHECK(broken([](peer_entry& c) { c.add_ticket({unique_id::from("a"), bytes(4, 0)}); })
         == rejection::entry_too_large);

@@ -263,7 +263,9 @@ void engine::dial_peers(millis now) {
 
 void engine::dial_bootstrap(millis now) {
   auto fresh = catalog_.signed_peers(now);
-  for (auto& [ep, b] : bootstrap_) {
+  for (auto& entry : bootstrap_) {
+    const auto& ep = entry.first; // named, not bound: lambdas capture it (clang 14)
+    auto& b = entry.second;
     if (b.next_dial > now)
       continue;
     // A bootstrap node we know is dialled like any other peer; one we have

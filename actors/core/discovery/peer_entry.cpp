@@ -86,6 +86,10 @@ std::optional<rejection> check_limits(const peer_entry& e, const limits& lim) {
   for (const auto& a : e.addresses())
     if (a.host.size() > lim.max_host_bytes)
       return rejection::field_too_long;
+  auto nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
+  if (nul(e.protocol()) || std::any_of(e.addresses().begin(), e.addresses().end(),
+                                       [&](const wire::endpoint& a) { return nul(a.host); }))
+    return rejection::bad_text;
   for (const auto& [id, t] : e.tickets())
     if (t.data.size() > lim.max_ticket_bytes)
       return rejection::field_too_long;

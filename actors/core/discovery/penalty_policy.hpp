@@ -40,6 +40,7 @@ struct penalty_policy {
       case rejection::too_many_tickets:
       case rejection::field_too_long:
       case rejection::entry_too_large: return oversized;
+      case rejection::bad_text: return malformed;
       case rejection::malformed: return malformed;
       case rejection::time_drift: return time_drift;
       case rejection::outdated:

@@ -13,6 +13,7 @@ std::string_view to_string(rejection r) {
     case rejection::too_many_groups: return "too_many_groups";
     case rejection::too_many_tickets: return "too_many_tickets";
     case rejection::field_too_long: return "field_too_long";
+    case rejection::bad_text: return "bad_text";
     case rejection::entry_too_large: return "entry_too_large";
     case rejection::stale: return "stale";
     case rejection::time_drift: return "time_drift";

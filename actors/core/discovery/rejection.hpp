@@ -17,6 +17,7 @@ enum class rejection : std::uint8_t {
   too_many_groups,    // over limits::max_groups
   too_many_tickets,   // over limits::max_tickets
   field_too_long,     // protocol, host or ticket data over its limit
+  bad_text,           // a NUL byte in the protocol or a host name
   entry_too_large,    // the whole entry over limits::max_entry_bytes
   stale,              // older than purge_after
   time_drift,         // its clock is further than max_time_drift from ours
@@ -29,7 +30,7 @@ enum class rejection : std::uint8_t {
   unsolicited,        // a sync chunk nobody asked for
 };
 
-inline constexpr std::size_t rejection_count = 19;
+inline constexpr std::size_t rejection_count = 20;
 
 std::string_view to_string(rejection r);
 
