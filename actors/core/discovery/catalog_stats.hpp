@@ -1,0 +1,24 @@
+#pragma once
+// Counters of everything the catalog accepted or refused (the actor exports
+// them as the metrics of FEATURES.md 10).
+
+#include "actors/core/discovery/rejection.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace mosaik::discovery {
+
+struct catalog_stats {
+  std::uint64_t discovered = 0; // new signed peers
+  std::uint64_t updated = 0;    // newer versions with changed content
+  std::uint64_t refreshed = 0;  // newer versions, same content (heartbeats)
+  std::uint64_t departed = 0;   // graceful departures applied
+  std::uint64_t purged = 0;     // stale peers removed
+  std::uint64_t bans = 0;       // senders banned
+  std::array<std::uint64_t, rejection_count> rejected{};
+
+  std::uint64_t rejected_of(rejection r) const { return rejected[static_cast<std::size_t>(r)]; }
+};
+
+} // namespace mosaik::discovery
