@@ -1,5 +1,6 @@
 #include "schemas/codec/discovery_codec.hpp"
 
+#include "schemas/codec/endpoint_fields.hpp"
 #include "schemas/codec/message_reader.hpp"
 #include "schemas/discovery.capnp.h"
 
@@ -13,28 +14,6 @@ using namespace mosaik::discovery;
 
 template <class T>
 using result = expected<T, decode_error>;
-
-unexpected<decode_error> bad_field(std::string detail) {
-  return unexpected{decode_error{decode_errc::bad_field, std::move(detail)}};
-}
-
-kj::ArrayPtr<const kj::byte> as_capnp(byte_view v) {
-  return kj::arrayPtr(v.data(), v.size());
-}
-
-byte_view as_view(capnp::Data::Reader d) {
-  return {d.begin(), d.size()};
-}
-
-// With its length: a std::string's own conversion would stop at a NUL byte,
-// and a forwarded entry would then no longer match its signature.
-capnp::Text::Reader as_text(const std::string& s) {
-  return {s.c_str(), s.size()};
-}
-
-bool has_nul(capnp::Text::Reader t) {
-  return std::string_view(t.cStr(), t.size()).find('\0') != std::string_view::npos;
-}
 
 // ---- encoding
 
@@ -57,11 +36,8 @@ void write_entry(schema::PeerEntry::Builder b, const peer_entry& e) {
   write_version(b.initVersion(), e.version());
   auto addresses = b.initAddresses(static_cast<unsigned>(e.addresses().size()));
   unsigned i = 0;
-  for (const auto& a : e.addresses()) {
-    addresses[i].setHost(as_text(a.host));
-    addresses[i].setPort(a.port);
-    ++i;
-  }
+  for (const auto& a : e.addresses())
+    write_endpoint(addresses[i++], a);
   write_ids(b.initTags(static_cast<unsigned>(e.tags().size())), e.tags());
   write_ids(b.initStreams(static_cast<unsigned>(e.streams().size())), e.streams());
   write_ids(b.initGroups(static_cast<unsigned>(e.groups().size())), e.groups());
@@ -149,12 +125,10 @@ result<peer_entry> read_entry(schema::PeerEntry::Reader r, const limits& lim) {
   if (addresses.size() > lim.max_addresses)
     return bad_field("entry.addresses has too many items");
   for (auto a : addresses) {
-    auto host = a.getHost();
-    if (host.size() > lim.max_host_bytes)
-      return bad_field("entry.addresses host is too long");
-    if (has_nul(host))
-      return bad_field("entry.addresses host holds a NUL byte");
-    if (!e.add_address({std::string(host.cStr(), host.size()), a.getPort()}))
+    auto address = read_endpoint(a, "entry.addresses", lim.max_host_bytes);
+    if (!address)
+      return unexpected{address.error()};
+    if (!e.add_address(*address))
       return bad_field("entry.addresses has a duplicate");
   }
   if (auto err = read_ids<tag>(r.getTags(), lim.max_tags, "entry.tags",

@@ -1,23 +1,12 @@
 #include "schemas/codec/handshake_codec.hpp"
 
+#include "schemas/codec/endpoint_fields.hpp"
 #include "schemas/codec/message_reader.hpp"
 #include "schemas/link.capnp.h"
 
 namespace mosaik::codec {
 
 namespace {
-
-unexpected<decode_error> bad_field(std::string detail) {
-  return unexpected{decode_error{decode_errc::bad_field, std::move(detail)}};
-}
-
-kj::ArrayPtr<const kj::byte> as_capnp(byte_view v) {
-  return kj::arrayPtr(v.data(), v.size());
-}
-
-byte_view as_view(capnp::Data::Reader d) {
-  return {d.begin(), d.size()};
-}
 
 } // namespace
 
@@ -27,9 +16,7 @@ bytes encode_hello(const wire::hello& h) {
   root.setNetworkId(as_capnp(h.network.view()));
   root.setPeerId(as_capnp(h.peer.view()));
   root.setProtocolVersion(h.protocol_version);
-  auto addr = root.initListenAddress();
-  addr.setHost(h.listen_address.host);
-  addr.setPort(h.listen_address.port);
+  write_endpoint(root.initListenAddress(), h.listen_address);
   root.setNonce(kj::arrayPtr(h.nonce.data(), h.nonce.size()));
   root.setRole(static_cast<schema::Role>(h.role));
   return detail::to_bytes(builder);
@@ -49,10 +36,10 @@ expected<wire::hello, decode_error> decode_hello(byte_view data, const decode_li
         return bad_field("hello.peerId must be 32 bytes");
       h.peer = *peer;
       h.protocol_version = r.getProtocolVersion();
-      auto host = r.getListenAddress().getHost();
-      if (host.size() > max_host_bytes)
-        return bad_field("hello.listenAddress.host exceeds 255 bytes");
-      h.listen_address = {std::string(host.cStr(), host.size()), r.getListenAddress().getPort()};
+      auto listen = read_endpoint(r.getListenAddress(), "hello.listenAddress", max_host_bytes);
+      if (!listen)
+        return unexpected{listen.error()};
+      h.listen_address = *listen;
       auto nonce = r.getNonce();
       if (nonce.size() != h.nonce.size())
         return bad_field("hello.nonce must be 32 bytes");
@@ -87,7 +74,7 @@ bytes encode_close(const wire::close& c) {
   capnp::MallocMessageBuilder builder;
   auto root = builder.initRoot<schema::Close>();
   root.setReason(static_cast<schema::CloseReason>(c.reason));
-  root.setDetail(c.detail.substr(0, max_close_detail_bytes));
+  root.setDetail(as_text(c.detail.substr(0, max_close_detail_bytes)));
   return detail::to_bytes(builder);
 }
 

@@ -16,6 +16,8 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <string>
+#include <string_view>
 
 namespace mosaik::codec::detail {
 
@@ -59,3 +61,31 @@ expected<T, decode_error> read_message(byte_view data, std::size_t max_bytes,
 bytes to_bytes(capnp::MessageBuilder& builder);
 
 } // namespace mosaik::codec::detail
+
+namespace mosaik::codec {
+
+// -- shared by the codecs: adapters between our types and Cap'n Proto's -----
+
+inline kj::ArrayPtr<const kj::byte> as_capnp(byte_view v) {
+  return kj::arrayPtr(v.data(), v.size());
+}
+
+inline byte_view as_view(capnp::Data::Reader d) {
+  return {d.begin(), d.size()};
+}
+
+/// With its length: capnp's own std::string conversion stops at a NUL byte,
+/// which would silently change what is encoded (and break signatures).
+inline capnp::Text::Reader as_text(const std::string& s) {
+  return {s.c_str(), s.size()};
+}
+
+inline bool has_nul(capnp::Text::Reader t) {
+  return std::string_view(t.cStr(), t.size()).find('\0') != std::string_view::npos;
+}
+
+inline unexpected<decode_error> bad_field(std::string detail) {
+  return unexpected{decode_error{decode_errc::bad_field, std::move(detail)}};
+}
+
+} // namespace mosaik::codec

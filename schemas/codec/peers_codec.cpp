@@ -1,5 +1,6 @@
 #include "schemas/codec/peers_codec.hpp"
 
+#include "schemas/codec/endpoint_fields.hpp"
 #include "schemas/codec/message_reader.hpp"
 #include "schemas/peers.capnp.h"
 
@@ -15,9 +16,7 @@ bytes encode_peer_hints(const std::vector<link::peer_address>& peers) {
   for (unsigned i = 0; i < kept.size(); ++i) {
     auto id = kept[i]->peer->view();
     list[i].setPeerId(kj::arrayPtr(id.data(), id.size()));
-    auto ep = list[i].initAddress();
-    ep.setHost(kept[i]->endpoint.host);
-    ep.setPort(kept[i]->endpoint.port);
+    write_endpoint(list[i].initAddress(), kept[i]->endpoint);
   }
   return detail::to_bytes(builder);
 }
@@ -25,24 +24,23 @@ bytes encode_peer_hints(const std::vector<link::peer_address>& peers) {
 expected<std::vector<link::peer_address>, decode_error> decode_peer_hints(byte_view data,
                                                                           const decode_limits& limits) {
   using result = expected<std::vector<link::peer_address>, decode_error>;
-  auto bad = [](std::string detail) {
-    return unexpected{decode_error{decode_errc::bad_field, std::move(detail)}};
-  };
   return detail::read_message<schema::PeerHints, std::vector<link::peer_address>>(
     data, limits.max_control_bytes, limits, [&](schema::PeerHints::Reader r) -> result {
       auto peers = r.getPeers();
       if (peers.size() > max_peer_hints)
-        return bad("peerHints.peers has more than 256 entries");
+        return bad_field("peerHints.peers has more than 256 entries");
       std::vector<link::peer_address> out;
       for (auto p : peers) {
         auto raw = p.getPeerId();
         auto id = peer_id::from_bytes({raw.begin(), raw.size()});
         if (!id)
-          return bad("peerHints.peers.peerId must be 32 bytes");
-        auto host = p.getAddress().getHost();
-        if (host.size() == 0 || host.size() > 255 || p.getAddress().getPort() == 0)
-          return bad("peerHints.peers.address must be a host and a non-zero port");
-        out.push_back({*id, {std::string(host.cStr(), host.size()), p.getAddress().getPort()}});
+          return bad_field("peerHints.peers.peerId must be 32 bytes");
+        auto address = read_endpoint(p.getAddress(), "peerHints.peers.address");
+        if (!address)
+          return unexpected{address.error()};
+        if (address->host.empty() || address->port == 0)
+          return bad_field("peerHints.peers.address must be a host and a non-zero port");
+        out.push_back({*id, *address});
       }
       return out;
     });

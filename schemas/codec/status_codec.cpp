@@ -1,35 +1,12 @@
 #include "schemas/codec/status_codec.hpp"
 
+#include "schemas/codec/endpoint_fields.hpp"
 #include "schemas/codec/message_reader.hpp"
 #include "schemas/status.capnp.h"
 
 namespace mosaik::codec {
 
 namespace {
-
-unexpected<decode_error> bad_field(std::string detail) {
-  return unexpected{decode_error{decode_errc::bad_field, std::move(detail)}};
-}
-
-kj::ArrayPtr<const kj::byte> as_capnp(byte_view v) {
-  return kj::arrayPtr(v.data(), v.size());
-}
-
-byte_view as_view(capnp::Data::Reader d) {
-  return {d.begin(), d.size()};
-}
-
-void set_endpoint(schema::Endpoint::Builder b, const wire::endpoint& e) {
-  b.setHost(e.host);
-  b.setPort(e.port);
-}
-
-std::optional<wire::endpoint> get_endpoint(schema::Endpoint::Reader r) {
-  auto host = r.getHost();
-  if (host.size() > max_status_text_bytes)
-    return std::nullopt;
-  return wire::endpoint{std::string(host.cStr(), host.size()), r.getPort()};
-}
 
 } // namespace
 
@@ -38,12 +15,12 @@ bytes encode_status(const wire::node_status& s) {
   auto root = builder.initRoot<schema::Status>();
   root.setPeerId(as_capnp(s.peer.view()));
   root.setNetworkId(as_capnp(s.network.view()));
-  set_endpoint(root.initListenAddress(), s.listen_address);
+  write_endpoint(root.initListenAddress(), s.listen_address);
   root.setUptimeMs(s.uptime_ms);
   auto peers = root.initPeers(static_cast<unsigned>(s.peers.size()));
   for (unsigned i = 0; i < s.peers.size(); ++i) {
     peers[i].setPeerId(as_capnp(s.peers[i].peer.view()));
-    set_endpoint(peers[i].initAddress(), s.peers[i].address);
+    write_endpoint(peers[i].initAddress(), s.peers[i].address);
     peers[i].setRttUs(s.peers[i].rtt_us);
     peers[i].setState(s.peers[i].state);
   }
@@ -72,9 +49,9 @@ expected<wire::node_status, decode_error> decode_status(byte_view data,
       if (!network)
         return bad_field("status.networkId must be 32 bytes");
       s.network = *network;
-      auto listen = get_endpoint(r.getListenAddress());
+      auto listen = read_endpoint(r.getListenAddress(), "status.listenAddress");
       if (!listen)
-        return bad_field("status.listenAddress.host exceeds 255 bytes");
+        return unexpected{listen.error()};
       s.listen_address = *listen;
       s.uptime_ms = r.getUptimeMs();
       auto peers = r.getPeers();
@@ -84,10 +61,12 @@ expected<wire::node_status, decode_error> decode_status(byte_view data,
         auto id = peer_id::from_bytes(as_view(p.getPeerId()));
         if (!id)
           return bad_field("status.peers.peerId must be 32 bytes");
-        auto addr = get_endpoint(p.getAddress());
+        auto addr = read_endpoint(p.getAddress(), "status.peers.address");
+        if (!addr)
+          return unexpected{addr.error()};
         auto state = p.getState();
-        if (!addr || state.size() > max_status_text_bytes)
-          return bad_field("status.peers has an over-long text");
+        if (state.size() > max_status_text_bytes)
+          return bad_field("status.peers.state exceeds 255 bytes");
         s.peers.push_back({*id, *addr, p.getRttUs(), std::string(state.cStr(), state.size())});
       }
       auto counters = r.getCounters();

@@ -13,21 +13,9 @@ namespace mosaik::codec {
 
 namespace {
 
-unexpected<decode_error> bad_field(std::string detail) {
-  return unexpected{decode_error{decode_errc::bad_field, std::move(detail)}};
-}
-
 unexpected<decode_error> checksum_mismatch(std::string_view record) {
   return unexpected{decode_error{decode_errc::checksum_mismatch,
                                  std::string(record) + " checksum mismatch"}};
-}
-
-kj::ArrayPtr<const kj::byte> as_capnp(byte_view v) {
-  return kj::arrayPtr(v.data(), v.size());
-}
-
-byte_view as_view(capnp::Data::Reader d) {
-  return {d.begin(), d.size()};
 }
 
 // Words of a message with one root struct of `struct_words` and `payload`

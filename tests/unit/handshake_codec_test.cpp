@@ -70,6 +70,15 @@ TEST_CASE("handshake codec: an over-long host is rejected") {
   CHECK(r.error().code == decode_errc::bad_field);
 }
 
+TEST_CASE("handshake codec: a host with a NUL byte is rejected") {
+  auto h = sample_hello();
+  h.listen_address.host = std::string("127.0.0.1\0evil", 14);
+  auto r = codec::decode_hello(codec::encode_hello(h));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::bad_field);
+  CHECK(r.error().detail.find("NUL") != std::string::npos);
+}
+
 TEST_CASE("handshake codec: close detail is cut to 1 KiB when encoding") {
   auto encoded = codec::encode_close({wire::close_reason::departing, std::string(5000, 'd')});
   auto r = codec::decode_close(encoded);
