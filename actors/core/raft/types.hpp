@@ -3,6 +3,7 @@
 // implementations (actors/core/raft/memory_storage, persistence/) and codecs.
 
 #include "actors/core/bytes.hpp"
+#include "actors/core/ids/digest.hpp"
 #include "actors/core/ids/keys.hpp"
 
 #include <cstdint>
@@ -46,6 +47,11 @@ struct hard_state {
 struct configuration {
   std::vector<node_id> voters;
   std::vector<node_id> learners;
+  /// Which bootstrap this group descends from: the hash of its first log
+  /// entry. Zero until the node holds any of the group's log. Kept here (and
+  /// so in snapshot_metadata) because it must outlive the compaction of that
+  /// entry; two groups that bootstrapped apart differ in it.
+  digest lineage;
 
   friend bool operator==(const configuration&, const configuration&) = default;
 };
