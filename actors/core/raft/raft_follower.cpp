@@ -9,6 +9,12 @@ namespace mosaik::raft {
 void raft::handle_append(const message& m) {
   const auto& a = std::get<append_request>(m.body);
   bool observer = cfg_.preference.is_observer();
+  for (std::size_t k = 0; k < a.entries.size(); ++k) {
+    // Spliced after prev_index: anything else is a broken sender (the codec
+    // refuses it too).
+    if (a.entries[k].index != a.prev_index + 1 + k)
+      return;
+  }
   if (a.prev_index < log_.committed()) {
     // Everything up to our commit index matches the leader's already.
     send(m.from, append_response{log_.committed(), false, 0, observer});
