@@ -74,14 +74,21 @@ struct SnapshotRequest {
 
 struct ForwardProposal {
   id @0 :UInt64;     # the follower's proposal id, echoed in the answer
-  command @1 :Data;  # the command to append
+  term @1 :UInt64;   # the leader term it is meant for; only that leader appends it
+  command @2 :Data;  # the command to append
+}
+
+enum ForwardAnswer {
+  accepted @0;   # appended at (index, term)
+  notLeader @1;  # definite: the receiver never led that term
+  unknown @2;    # the receiver may have appended it while it led that term
 }
 
 struct ProposalResponse {
-  id @0 :UInt64;       # the proposal answered
-  accepted @1 :Bool;   # false: the receiver is not the leader (definite failure)
-  index @2 :UInt64;    # assigned index when accepted
-  term @3 :UInt64;     # assigned term when accepted
+  id @0 :UInt64;             # the proposal answered
+  answer @1 :ForwardAnswer;  # what became of it
+  index @2 :UInt64;          # assigned index when accepted
+  term @3 :UInt64;           # assigned term when accepted
 }
 
 struct ForwardRead {

@@ -94,12 +94,13 @@ struct body_writer {
   void operator()(const raft::forward_proposal& p) {
     auto out = b.initForwardProposal();
     out.setId(p.id);
+    out.setTerm(p.term);
     out.setCommand(as_capnp(p.command));
   }
   void operator()(const raft::proposal_response& p) {
     auto out = b.initProposalResponse();
     out.setId(p.id);
-    out.setAccepted(p.accepted);
+    out.setAnswer(static_cast<schema::ForwardAnswer>(p.answer));
     out.setIndex(p.index);
     out.setTerm(p.term);
   }
@@ -234,12 +235,17 @@ result<raft::message_body> read_body(schema::RaftMessage::Body::Reader b) {
     case B::FORWARD_PROPOSAL: {
       auto r = b.getForwardProposal();
       auto cmd = r.getCommand();
-      return raft::message_body{raft::forward_proposal{r.getId(), bytes(cmd.begin(), cmd.end())}};
+      return raft::message_body{
+        raft::forward_proposal{r.getId(), r.getTerm(), bytes(cmd.begin(), cmd.end())}};
     }
     case B::PROPOSAL_RESPONSE: {
       auto r = b.getProposalResponse();
-      return raft::message_body{
-        raft::proposal_response{r.getId(), r.getAccepted(), r.getIndex(), r.getTerm()}};
+      auto raw = static_cast<std::uint16_t>(r.getAnswer());
+      if (raw > static_cast<std::uint16_t>(raft::forward_answer::unknown))
+        return unexpected{decode_error{decode_errc::unknown_kind,
+                                       "proposalResponse.answer " + std::to_string(raw)}};
+      return raft::message_body{raft::proposal_response{
+        r.getId(), static_cast<raft::forward_answer>(raw), r.getIndex(), r.getTerm()}};
     }
     case B::FORWARD_READ:
       return raft::message_body{raft::forward_read{b.getForwardRead().getId()}};

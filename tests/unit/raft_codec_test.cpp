@@ -34,8 +34,8 @@ std::vector<raft::message_body> every_body() {
           raft::vote_request{true, 12, 4},
           raft::vote_response{false, true},
           raft::snapshot_request{{100, 6, sample_config()}},
-          raft::forward_proposal{42, bytes{9, 9}},
-          raft::proposal_response{42, true, 101, 6},
+          raft::forward_proposal{42, 6, bytes{9, 9}},
+          raft::proposal_response{42, raft::forward_answer::accepted, 101, 6},
           raft::forward_read{43},
           raft::read_response{43, true, 99}};
 }
@@ -75,7 +75,7 @@ TEST_CASE("raft codec: entries and snapshot metadata round-trip") {
 TEST_CASE("raft codec: the size cap is checked before parsing") {
   codec::decode_limits limits;
   limits.max_bytes = 256;
-  auto m = sample_message(raft::forward_proposal{1, bytes(1000, 7)});
+  auto m = sample_message(raft::forward_proposal{1, 6, bytes(1000, 7)});
   auto r = codec::decode_raft_message(codec::encode_raft_message(m), limits);
   REQUIRE_FALSE(r);
   CHECK(r.error().code == decode_errc::too_large);
@@ -138,6 +138,13 @@ TEST_CASE("raft codec: configurations must be sorted, disjoint and bounded") {
   auto big = with(c);
   REQUIRE_FALSE(big);
   CHECK(big.error().code == decode_errc::bad_field);
+}
+
+TEST_CASE("raft codec: an unknown forward answer is refused") {
+  raft::proposal_response r{1, static_cast<raft::forward_answer>(7), 0, 0};
+  auto decoded = codec::decode_raft_message(codec::encode_raft_message(sample_message(r)));
+  REQUIRE_FALSE(decoded);
+  CHECK(decoded.error().code == decode_errc::unknown_kind);
 }
 
 TEST_CASE("raft codec: an unknown entry type is refused") {

@@ -69,17 +69,26 @@ struct snapshot_request {
 };
 
 /// Follower -> leader: append this command for me. Forwarded messages carry
-/// no term and are never filtered by term.
+/// no message term and are never filtered by term; `term` names the leader
+/// term the proposal is meant for: only the leader of exactly that term
+/// appends it.
 struct forward_proposal {
   std::uint64_t id = 0;
+  term_t term = 0;
   bytes command;
   friend bool operator==(const forward_proposal&, const forward_proposal&) = default;
 };
 
-/// Leader -> follower: the proposal got (index, term), or was refused.
+enum class forward_answer : std::uint8_t {
+  accepted,   // appended at (index, term)
+  not_leader, // definite: the receiver never led that term, so never appended it
+  unknown,    // the receiver may have appended it while it led that term
+};
+
+/// Leader -> follower: what became of a forwarded proposal.
 struct proposal_response {
   std::uint64_t id = 0;
-  bool accepted = false;
+  forward_answer answer = forward_answer::not_leader;
   index_t index = 0;
   term_t term = 0;
   friend bool operator==(const proposal_response&, const proposal_response&) = default;

@@ -68,6 +68,11 @@ void progress::sent_entries(index_t last) {
   }
 }
 
+void progress::free_first_inflight() {
+  if (!inflight_.empty())
+    inflight_.pop_front();
+}
+
 bool progress::is_paused() const {
   switch (st) {
     case state::probe: return probe_sent;

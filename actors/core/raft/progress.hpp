@@ -46,6 +46,9 @@ public:
   void sent_entries(index_t last);
   /// No more appends until an answer (or a heartbeat round) arrives.
   bool is_paused() const;
+  /// A heartbeat answer while the window is full: an append was probably
+  /// lost, so let one more through (etcd does the same).
+  void free_first_inflight();
 
 private:
   std::deque<index_t> inflight_; // last index of each append in flight

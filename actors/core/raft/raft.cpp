@@ -17,6 +17,7 @@ raft::raft(config cfg, const storage& s) : cfg_(std::move(cfg)), rng_(cfg_.rng_s
   vote_ = hs.vote;
   auto snap = s.snapshot();
   confs_.emplace_back(snap.index, snap.config);
+  caught_up_ = s.last_index() != 0;
   become_follower(term_, std::nullopt);
 }
 
@@ -163,6 +164,8 @@ void raft::reset(term_t term) {
   votes_.clear();
   prs_.clear();
   pending_conf_index_ = 0;
+  forwarded_.clear();
+  forwarded_order_.clear();
   drop_reads();
 }
 
@@ -284,7 +287,8 @@ void raft::tick_election() {
 }
 
 bool raft::promotable() const {
-  return !cfg_.preference.is_observer() && !lineage().is_zero() && is_voter(conf(), id());
+  return caught_up_ && !cfg_.preference.is_observer() && !lineage().is_zero()
+         && is_voter(conf(), id());
 }
 
 std::vector<node_id> raft::quorum_voters() const {

@@ -22,6 +22,7 @@
 #include "actors/core/rng.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -145,6 +146,7 @@ private:
 
   // -- raft_client.cpp ----------------------------------------------------------
   void step_forward(const message& m);
+  void accept_forward(const node_id& from, const forward_proposal& p);
   void on_proposal_response(const proposal_response& r);
   void on_read_response(const read_response& r);
   void expire_forwards();
@@ -189,6 +191,16 @@ private:
   std::set<node_id> departed_;          // departed gracefully
   std::set<node_id> split_reported_;
   bool someone_bootstrapped_ = false;
+  /// False while a node that started with an empty log has not yet received
+  /// everything its leader had committed: until then the configurations in
+  /// its log are old ones, possibly listing it as a voter (say, a wiped
+  /// node reusing its identity), and it must not campaign on them.
+  bool caught_up_ = true;
+
+  /// Leader: forwarded proposals already appended in this term, so that a
+  /// duplicated message is not appended twice (bounded, oldest first out).
+  std::map<std::pair<node_id, std::uint64_t>, std::pair<index_t, term_t>> forwarded_;
+  std::deque<std::pair<node_id, std::uint64_t>> forwarded_order_;
 
   std::map<std::uint64_t, own_proposal> proposals_;
   std::map<std::uint64_t, std::uint64_t> forwarded_reads_; // id -> deadline tick

@@ -17,7 +17,7 @@ void raft::propose(std::uint64_t id, bytes command) {
     proposals_[id] = {index, term_, 0};
     proposal_event_out(id, proposal_outcome::accepted, index, term_);
   } else if (leader_ && role_ == role::follower) {
-    send(*leader_, forward_proposal{id, std::move(command)}, 0);
+    send(*leader_, forward_proposal{id, term_, std::move(command)}, 0);
     proposals_[id] = {0, 0, now_ + cfg_.ticks.forward_timeout};
   } else {
     proposal_event_out(id, proposal_outcome::no_leader);
@@ -40,13 +40,17 @@ void raft::read_index(std::uint64_t id) {
 
 void raft::step_forward(const message& m) {
   if (auto* p = std::get_if<forward_proposal>(&m.body)) {
-    if (role_ != role::leader) {
-      send(m.from, proposal_response{p->id, false, 0, 0}, 0);
-      return;
+    if (role_ == role::leader && term_ == p->term) {
+      accept_forward(m.from, *p);
+    } else {
+      // A refusal is definite only if we never led that term: a node that
+      // led it may have appended this proposal (or a copy the network
+      // duplicated) before stepping down or crashing. Leading a term means
+      // voting for ourselves in it, and the vote is durable.
+      bool never_led = term_ < p->term || (term_ == p->term && vote_ != id());
+      auto answer = never_led ? forward_answer::not_leader : forward_answer::unknown;
+      send(m.from, proposal_response{p->id, answer, 0, 0}, 0);
     }
-    auto index = append_entry(entry_type::command, p->command);
-    broadcast_append();
-    send(m.from, proposal_response{p->id, true, index, term_}, 0);
   } else if (auto* r = std::get_if<forward_read>(&m.body)) {
     if (role_ == role::leader)
       leader_read(r->id, m.from);
@@ -59,13 +63,33 @@ void raft::step_forward(const message& m) {
   }
 }
 
+void raft::accept_forward(const node_id& from, const forward_proposal& p) {
+  // The network may deliver a forward twice: append it once, and answer the
+  // copy with the same (index, term).
+  auto key = std::make_pair(from, p.id);
+  auto it = forwarded_.find(key);
+  if (it == forwarded_.end()) {
+    auto index = append_entry(entry_type::command, p.command);
+    broadcast_append();
+    it = forwarded_.emplace(key, std::make_pair(index, term_)).first;
+    forwarded_order_.push_back(key);
+    if (forwarded_order_.size() > 4 * cfg_.max_pending) {
+      forwarded_.erase(forwarded_order_.front());
+      forwarded_order_.pop_front();
+    }
+  }
+  send(from, proposal_response{p.id, forward_answer::accepted, it->second.first, it->second.second},
+       0);
+}
+
 void raft::on_proposal_response(const proposal_response& r) {
   auto it = proposals_.find(r.id);
   if (it == proposals_.end() || it->second.index != 0)
     return; // answered already, or timed out (duplicates are possible)
-  if (!r.accepted) {
+  if (r.answer != forward_answer::accepted) {
     proposals_.erase(it);
-    proposal_event_out(r.id, proposal_outcome::dropped);
+    proposal_event_out(r.id, r.answer == forward_answer::not_leader ? proposal_outcome::dropped
+                                                                    : proposal_outcome::unknown);
     return;
   }
   it->second = {r.index, r.term, 0};
@@ -84,7 +108,7 @@ void raft::expire_forwards() {
   for (auto it = proposals_.begin(); it != proposals_.end();) {
     if (it->second.index == 0 && it->second.deadline <= now_) {
       // The leader may still have appended it: the outcome is unknown.
-      proposal_event_out(it->first, proposal_outcome::timeout);
+      proposal_event_out(it->first, proposal_outcome::unknown);
       it = proposals_.erase(it);
     } else {
       ++it;
@@ -110,7 +134,7 @@ void raft::resolve_proposals(index_t upto) {
     // The proposal resolves only if exactly (index, term) committed; any
     // other entry there means it never will (log matching, §5.3).
     auto t = log_.term(index);
-    auto outcome = !t                ? proposal_outcome::timeout
+    auto outcome = !t                ? proposal_outcome::unknown
                    : *t == term      ? proposal_outcome::committed
                                      : proposal_outcome::leader_changed;
     proposal_event_out(it->first, outcome, index, term);

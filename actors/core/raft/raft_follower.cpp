@@ -34,6 +34,8 @@ void raft::handle_append(const message& m) {
     record_configs(std::span<const entry>(a.entries).subspan(result->replaced_from - first));
   }
   after_commit();
+  if (log_.last_index() >= a.commit)
+    caught_up_ = true;
   send(m.from, append_response{result->last_new, false, 0, observer});
 }
 
@@ -68,6 +70,7 @@ bool raft::install_snapshot(const snapshot_metadata& meta) {
     return false;
   log_.restore(meta);
   confs_.assign(1, {meta.index, meta.config});
+  caught_up_ = true; // the snapshot's configuration is the leader's recent one
   trace(log_level::info, [&] { return "installed snapshot at " + std::to_string(meta.index); });
   if (leader_ && role_ == role::follower)
     send(*leader_, append_response{meta.index, false, 0, cfg_.preference.is_observer()});

@@ -24,6 +24,7 @@ void raft::become_leader() {
   // ReadIndex, diss. §6.4).
   if (!cfg_.bugs.commit_previous_term)
     append_entry(entry_type::noop, {});
+  maybe_commit(); // a sole voter commits at once
   broadcast_append();
 }
 
@@ -166,6 +167,8 @@ void raft::handle_heartbeat_response(const message& m) {
   const auto& r = std::get<heartbeat_response>(m.body);
   note_response(pr, r.observer);
   pr.probe_sent = false;
+  if (pr.st == progress::state::replicate && pr.is_paused())
+    pr.free_first_inflight();
   // State sync did not finish within an election timeout: offer again.
   if (pr.st == progress::state::snapshot && now_ - pr.snapshot_tick >= cfg_.ticks.election)
     pr.become_probe();

@@ -168,20 +168,21 @@ void raft::tick_bootstrap() {
   // Someone else's group exists (or a leader talks to us): wait to be added.
   if (cfg_.preference.is_observer() || someone_bootstrapped_ || leader_)
     return;
-  std::vector<node_id> ranked{id()};
-  for (const auto& [p, info] : known_)
-    if (!info.observer)
-      ranked.push_back(p);
-  if (ranked.size() < cfg_.min_voters)
+  if (fresh_elapsed_ < cfg_.ticks.bootstrap_delay)
     return;
-  std::sort(ranked.begin(), ranked.end());
-  // The smallest id bootstraps after bootstrap_delay; the next ones only
-  // if it has not reached them one election timeout later each.
-  auto rank = static_cast<std::uint64_t>(std::find(ranked.begin(), ranked.end(), id())
-                                         - ranked.begin());
-  if (fresh_elapsed_ < cfg_.ticks.bootstrap_delay + rank * cfg_.ticks.election)
-    return;
-  bootstrap();
+  std::size_t candidates = 1;
+  for (const auto& [p, info] : known_) {
+    if (info.observer)
+      continue;
+    // Only the smallest bonded id bootstraps. If it dies its bond breaks
+    // (peer_lost) and the next one takes over; lost messages alone never
+    // make a second node bootstrap.
+    if (p < id())
+      return;
+    ++candidates;
+  }
+  if (candidates >= cfg_.min_voters)
+    bootstrap();
 }
 
 void raft::bootstrap() {
@@ -189,6 +190,7 @@ void raft::bootstrap() {
   for (auto& b : c.nonce)
     b = static_cast<std::uint8_t>(rng_.next());
   become_candidate();
+  caught_up_ = true;
   entry first{1, term_, entry_type::config_change, encode(c)};
   log_.append(std::span<const entry>(&first, 1));
   record_configs(std::span<const entry>(&first, 1));

@@ -19,7 +19,7 @@ std::string_view to_string(proposal_outcome o) {
     case proposal_outcome::no_leader: return "no_leader";
     case proposal_outcome::dropped: return "dropped";
     case proposal_outcome::leader_changed: return "leader_changed";
-    case proposal_outcome::timeout: return "timeout";
+    case proposal_outcome::unknown: return "unknown";
   }
   return "?";
 }

@@ -33,7 +33,7 @@ enum class proposal_outcome : std::uint8_t {
   no_leader,      // definite: no leader known, nothing was sent
   dropped,        // definite: the leader refused it or this node had no room
   leader_changed, // definite: another entry was committed at its index
-  timeout,        // unknown: no answer from the leader; it may still commit
+  unknown,        // no (useful) answer from the leader: it may still commit
 };
 
 std::string_view to_string(proposal_outcome o);
