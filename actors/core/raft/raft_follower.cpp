@@ -1,0 +1,84 @@
+// A follower's side of replication: appends, heartbeats and snapshots.
+
+#include "actors/core/raft/raft.hpp"
+
+#include <algorithm>
+
+namespace mosaik::raft {
+
+void raft::handle_append(const message& m) {
+  const auto& a = std::get<append_request>(m.body);
+  bool observer = cfg_.preference.is_observer();
+  for (std::size_t k = 0; k < a.entries.size(); ++k) {
+    // Spliced after prev_index: anything else is a broken sender (the codec
+    // refuses it too).
+    if (a.entries[k].index != a.prev_index + 1 + k)
+      return;
+  }
+  if (a.prev_index < log_.committed()) {
+    // Everything up to our commit index matches the leader's already.
+    send(m.from, append_response{log_.committed(), false, 0, observer});
+    return;
+  }
+  auto result = log_.maybe_append(a.prev_index, a.prev_term, a.commit, a.entries);
+  if (!result) {
+    // §5.3: the logs disagree at prev_index; tell the leader where ours ends
+    // so it can skip back at once.
+    send(m.from, append_response{a.prev_index, true, std::min(a.prev_index, log_.last_index()),
+                                 observer});
+    return;
+  }
+  if (result->replaced_from != 0) {
+    truncate_configs(result->replaced_from);
+    auto first = a.entries.front().index;
+    record_configs(std::span<const entry>(a.entries).subspan(result->replaced_from - first));
+  }
+  after_commit();
+  if (log_.last_index() >= a.commit)
+    caught_up_ = true;
+  send(m.from, append_response{result->last_new, false, 0, observer});
+}
+
+void raft::handle_heartbeat(const message& m) {
+  const auto& h = std::get<heartbeat_request>(m.body);
+  // The leader never sends a commit index beyond our match with it.
+  log_.commit_to(h.commit);
+  after_commit();
+  send(m.from, heartbeat_response{h.read_seq, cfg_.preference.is_observer()});
+}
+
+void raft::handle_snapshot(const message& m) {
+  const auto& meta = std::get<snapshot_request>(m.body).meta;
+  bool observer = cfg_.preference.is_observer();
+  if (meta.index <= log_.committed()) {
+    send(m.from, append_response{log_.committed(), false, 0, observer});
+    return;
+  }
+  if (log_.match_term(meta.index, meta.term)) {
+    // We hold the entry the snapshot ends at, so everything up to it is
+    // the leader's committed prefix (log matching, §5.3).
+    log_.commit_to(meta.index);
+    after_commit();
+    send(m.from, append_response{log_.committed(), false, 0, observer});
+    return;
+  }
+  out_.snapshot_needed = meta;
+}
+
+bool raft::install_snapshot(const snapshot_metadata& meta) {
+  if (failed_ || meta.index <= log_.committed())
+    return false;
+  log_.restore(meta);
+  confs_.assign(1, {meta.index, meta.config});
+  caught_up_ = true; // the snapshot's configuration is the leader's recent one
+  trace(log_level::info, [&] { return "installed snapshot at " + std::to_string(meta.index); });
+  if (leader_ && role_ == role::follower)
+    send(*leader_, append_response{meta.index, false, 0, cfg_.preference.is_observer()});
+  return true;
+}
+
+void raft::after_commit() {
+  compress_configs();
+}
+
+} // namespace mosaik::raft

@@ -1,0 +1,96 @@
+#pragma once
+// The Raft core's public face (after etcd-io/raft's rawnode.go). Single
+// threaded and deterministic: driven only by the calls below, it reads its
+// durable state through a read-only `storage` and hands everything else out
+// in `ready` batches. No clock, no I/O, seeded randomness.
+//
+// Caller loop:  inputs...; while (n.has_ready()) { auto rd = n.take_ready();
+//   persist rd (atomically, durably); send rd.messages; apply
+//   rd.committed_entries; act on events; n.advance(); }
+
+#include "actors/core/raft/config.hpp"
+#include "actors/core/raft/peer_info.hpp"
+#include "actors/core/raft/raft.hpp"
+#include "actors/core/raft/ready.hpp"
+#include "actors/core/raft/storage.hpp"
+
+#include <cstdint>
+
+namespace mosaik::raft {
+
+struct node_status {
+  soft_state soft;
+  hard_state hard;
+  index_t applied = 0;
+  index_t last_index = 0;
+  configuration config;
+};
+
+class raw_node {
+public:
+  /// Restarts from what `s` holds. `applied` is the last index the state
+  /// machine already has (committed entries after it are handed out again).
+  /// `s` must outlive the node and change only through ready batches (and
+  /// compaction of applied entries).
+  static expected<raw_node, storage_error> create(config cfg, const storage& s, index_t applied = 0);
+
+  raw_node(raw_node&&) = default;
+  raw_node& operator=(raw_node&&) = default;
+  raw_node(const raw_node&) = delete;
+  raw_node& operator=(const raw_node&) = delete;
+
+  // -- inputs ------------------------------------------------------------------
+
+  /// Advances logical time by one tick.
+  void tick() { raft_.tick(); }
+  void step(const message& m) { raft_.step(m); }
+  /// Proposes a command. The outcome arrives as proposal events with this id
+  /// (unique among this node's pending proposals).
+  void propose(std::uint64_t id, bytes command) { raft_.propose(id, std::move(command)); }
+  /// Asks for a linearizable read point; answered by a read_state.
+  void read_index(std::uint64_t id) { raft_.read_index(id); }
+  /// A bond to a group peer formed.
+  void peer_joined(const peer_info& p) { raft_.peer_joined(p); }
+  /// The peer announced a graceful departure: it is removed at once.
+  void peer_departed(const node_id& p) { raft_.peer_departed(p); }
+  /// The bond to the peer closed without a departure.
+  void peer_lost(const node_id& p) { raft_.peer_lost(p); }
+  /// State sync installed the state at `meta` (after ready.snapshot_needed);
+  /// the log restarts after it. False if the node is already past it.
+  bool install_snapshot(const snapshot_metadata& meta) { return raft_.install_snapshot(meta); }
+
+  // -- output ------------------------------------------------------------------
+
+  bool has_ready() const;
+  /// Everything to do now; call advance() once it is done.
+  ready take_ready();
+  void advance();
+
+  // -- state -------------------------------------------------------------------
+
+  node_status status() const;
+  const node_id& id() const { return raft_.id(); }
+  /// The configuration in force: the latest in the log (diss. §4.1).
+  const configuration& current_config() const { return raft_.conf(); }
+  const digest& lineage() const { return raft_.lineage(); }
+  index_t committed() const { return raft_.log().committed(); }
+  index_t applied() const { return raft_.log().applied(); }
+
+private:
+  raw_node(raft r) : raft_(std::move(r)) {}
+
+  struct handed_out {
+    index_t last_index = 0;
+    term_t last_term = 0;
+    std::optional<index_t> snapshot_index;
+    index_t applying = 0;
+  };
+
+  raft raft_;
+  soft_state prev_soft_;
+  hard_state prev_hard_;
+  configuration prev_config_;
+  std::optional<handed_out> handed_;
+};
+
+} // namespace mosaik::raft

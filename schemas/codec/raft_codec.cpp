@@ -1,0 +1,305 @@
+#include "schemas/codec/raft_codec.hpp"
+
+#include "schemas/codec/message_reader.hpp"
+#include "schemas/raft.capnp.h"
+
+#include <algorithm>
+
+namespace mosaik::codec {
+
+namespace {
+
+template <class T>
+using result = expected<T, decode_error>;
+
+// -- writers ---------------------------------------------------------------------
+
+void write_entry(schema::Entry::Builder b, const raft::entry& e) {
+  b.setIndex(e.index);
+  b.setTerm(e.term);
+  b.setType(static_cast<schema::EntryType>(e.type));
+  b.setData(as_capnp(e.data));
+}
+
+void write_ids(capnp::List<capnp::Data>::Builder list, const std::vector<raft::node_id>& ids) {
+  for (unsigned k = 0; k < ids.size(); ++k)
+    list.set(k, as_capnp(ids[k].view()));
+}
+
+void write_config(schema::Configuration::Builder b, const raft::configuration& c) {
+  write_ids(b.initVoters(static_cast<unsigned>(c.voters.size())), c.voters);
+  write_ids(b.initLearners(static_cast<unsigned>(c.learners.size())), c.learners);
+  b.setLineage(as_capnp(c.lineage.view()));
+}
+
+void write_meta(schema::SnapshotMetadata::Builder b, const raft::snapshot_metadata& m) {
+  b.setIndex(m.index);
+  b.setTerm(m.term);
+  write_config(b.initConfig(), m.config);
+}
+
+struct body_writer {
+  schema::RaftMessage::Body::Builder b;
+
+  void operator()(const raft::append_request& a) {
+    auto out = b.initAppend();
+    out.setPrevIndex(a.prev_index);
+    out.setPrevTerm(a.prev_term);
+    out.setCommit(a.commit);
+    auto list = out.initEntries(static_cast<unsigned>(a.entries.size()));
+    for (unsigned k = 0; k < a.entries.size(); ++k)
+      write_entry(list[k], a.entries[k]);
+  }
+  void operator()(const raft::append_response& r) {
+    auto out = b.initAppendResponse();
+    out.setIndex(r.index);
+    out.setReject(r.reject);
+    out.setHint(r.hint);
+    out.setObserver(r.observer);
+  }
+  void operator()(const raft::heartbeat_request& h) {
+    auto out = b.initHeartbeat();
+    out.setCommit(h.commit);
+    out.setReadSeq(h.read_seq);
+  }
+  void operator()(const raft::heartbeat_response& h) {
+    auto out = b.initHeartbeatResponse();
+    out.setReadSeq(h.read_seq);
+    out.setObserver(h.observer);
+  }
+  void operator()(const raft::vote_request& v) {
+    auto out = b.initVote();
+    out.setPreVote(v.pre_vote);
+    out.setLastIndex(v.last_index);
+    out.setLastTerm(v.last_term);
+  }
+  void operator()(const raft::vote_response& v) {
+    auto out = b.initVoteResponse();
+    out.setPreVote(v.pre_vote);
+    out.setGranted(v.granted);
+  }
+  void operator()(const raft::snapshot_request& s) { write_meta(b.initSnapshot().initMeta(), s.meta); }
+  void operator()(const raft::forward_proposal& p) {
+    auto out = b.initForwardProposal();
+    out.setId(p.id);
+    out.setTerm(p.term);
+    out.setCommand(as_capnp(p.command));
+  }
+  void operator()(const raft::proposal_response& p) {
+    auto out = b.initProposalResponse();
+    out.setId(p.id);
+    out.setAnswer(static_cast<schema::ForwardAnswer>(p.answer));
+    out.setIndex(p.index);
+    out.setTerm(p.term);
+  }
+  void operator()(const raft::forward_read& r) { b.initForwardRead().setId(r.id); }
+  void operator()(const raft::read_response& r) {
+    auto out = b.initReadResponse();
+    out.setId(r.id);
+    out.setOk(r.ok);
+    out.setIndex(r.index);
+  }
+};
+
+// -- readers -----------------------------------------------------------------------
+
+result<raft::node_id> read_id(capnp::Data::Reader d, const char* field) {
+  auto id = peer_id::from_bytes(as_view(d));
+  if (!id)
+    return bad_field(std::string(field) + " must be 32 bytes");
+  return *id;
+}
+
+result<digest> read_digest(capnp::Data::Reader d, const char* field) {
+  auto id = digest::from_bytes(as_view(d));
+  if (!id)
+    return bad_field(std::string(field) + " must be 32 bytes");
+  return *id;
+}
+
+result<raft::entry> read_entry(schema::Entry::Reader r) {
+  auto raw_type = static_cast<std::uint16_t>(r.getType());
+  if (raw_type > static_cast<std::uint16_t>(raft::entry_type::config_change))
+    return unexpected{decode_error{decode_errc::unknown_kind,
+                                   "entry.type " + std::to_string(raw_type)}};
+  if (r.getIndex() == 0)
+    return bad_field("entry.index must be at least 1");
+  auto data = r.getData();
+  return raft::entry{r.getIndex(), r.getTerm(), static_cast<raft::entry_type>(raw_type),
+                     bytes(data.begin(), data.end())};
+}
+
+result<std::vector<raft::node_id>> read_ids(capnp::List<capnp::Data>::Reader list,
+                                            const char* field) {
+  if (list.size() > max_members)
+    return bad_field(std::string(field) + " lists more than " + std::to_string(max_members));
+  std::vector<raft::node_id> out;
+  out.reserve(list.size());
+  for (auto d : list) {
+    auto id = read_id(d, field);
+    if (!id)
+      return unexpected{id.error()};
+    // The core looks members up by binary search.
+    if (!out.empty() && !(out.back() < *id))
+      return bad_field(std::string(field) + " must be sorted without duplicates");
+    out.push_back(*id);
+  }
+  return out;
+}
+
+result<raft::configuration> read_config(schema::Configuration::Reader r) {
+  auto voters = read_ids(r.getVoters(), "configuration.voters");
+  if (!voters)
+    return unexpected{voters.error()};
+  auto learners = read_ids(r.getLearners(), "configuration.learners");
+  if (!learners)
+    return unexpected{learners.error()};
+  if (voters->size() + learners->size() > max_members)
+    return bad_field("configuration has more than " + std::to_string(max_members) + " members");
+  for (const auto& l : *learners)
+    if (std::binary_search(voters->begin(), voters->end(), l))
+      return bad_field("configuration.learners overlaps voters");
+  auto lineage = read_digest(r.getLineage(), "configuration.lineage");
+  if (!lineage)
+    return unexpected{lineage.error()};
+  return raft::configuration{std::move(*voters), std::move(*learners), *lineage};
+}
+
+result<raft::snapshot_metadata> read_meta(schema::SnapshotMetadata::Reader r) {
+  auto config = read_config(r.getConfig());
+  if (!config)
+    return unexpected{config.error()};
+  return raft::snapshot_metadata{r.getIndex(), r.getTerm(), std::move(*config)};
+}
+
+result<raft::message_body> read_append(schema::AppendRequest::Reader r) {
+  raft::append_request a{r.getPrevIndex(), r.getPrevTerm(), {}, r.getCommit()};
+  auto list = r.getEntries();
+  a.entries.reserve(list.size());
+  for (auto e : list) {
+    auto entry = read_entry(e);
+    if (!entry)
+      return unexpected{entry.error()};
+    // The follower splices these after prevIndex: they must follow it.
+    if (entry->index != a.prev_index + 1 + a.entries.size())
+      return bad_field("append.entries must be consecutive from prevIndex + 1");
+    a.entries.push_back(std::move(*entry));
+  }
+  return raft::message_body{std::move(a)};
+}
+
+result<raft::message_body> read_body(schema::RaftMessage::Body::Reader b) {
+  using B = schema::RaftMessage::Body;
+  switch (b.which()) {
+    case B::APPEND:
+      return read_append(b.getAppend());
+    case B::APPEND_RESPONSE: {
+      auto r = b.getAppendResponse();
+      return raft::message_body{
+        raft::append_response{r.getIndex(), r.getReject(), r.getHint(), r.getObserver()}};
+    }
+    case B::HEARTBEAT: {
+      auto r = b.getHeartbeat();
+      return raft::message_body{raft::heartbeat_request{r.getCommit(), r.getReadSeq()}};
+    }
+    case B::HEARTBEAT_RESPONSE: {
+      auto r = b.getHeartbeatResponse();
+      return raft::message_body{raft::heartbeat_response{r.getReadSeq(), r.getObserver()}};
+    }
+    case B::VOTE: {
+      auto r = b.getVote();
+      return raft::message_body{raft::vote_request{r.getPreVote(), r.getLastIndex(), r.getLastTerm()}};
+    }
+    case B::VOTE_RESPONSE: {
+      auto r = b.getVoteResponse();
+      return raft::message_body{raft::vote_response{r.getPreVote(), r.getGranted()}};
+    }
+    case B::SNAPSHOT: {
+      auto meta = read_meta(b.getSnapshot().getMeta());
+      if (!meta)
+        return unexpected{meta.error()};
+      return raft::message_body{raft::snapshot_request{std::move(*meta)}};
+    }
+    case B::FORWARD_PROPOSAL: {
+      auto r = b.getForwardProposal();
+      auto cmd = r.getCommand();
+      return raft::message_body{
+        raft::forward_proposal{r.getId(), r.getTerm(), bytes(cmd.begin(), cmd.end())}};
+    }
+    case B::PROPOSAL_RESPONSE: {
+      auto r = b.getProposalResponse();
+      auto raw = static_cast<std::uint16_t>(r.getAnswer());
+      if (raw > static_cast<std::uint16_t>(raft::forward_answer::unknown))
+        return unexpected{decode_error{decode_errc::unknown_kind,
+                                       "proposalResponse.answer " + std::to_string(raw)}};
+      return raft::message_body{raft::proposal_response{
+        r.getId(), static_cast<raft::forward_answer>(raw), r.getIndex(), r.getTerm()}};
+    }
+    case B::FORWARD_READ:
+      return raft::message_body{raft::forward_read{b.getForwardRead().getId()}};
+    case B::READ_RESPONSE: {
+      auto r = b.getReadResponse();
+      return raft::message_body{raft::read_response{r.getId(), r.getOk(), r.getIndex()}};
+    }
+  }
+  return unexpected{decode_error{decode_errc::unknown_kind,
+                                 "raft message kind " + std::to_string(b.which())}};
+}
+
+} // namespace
+
+bytes encode_raft_message(const raft::message& m) {
+  capnp::MallocMessageBuilder builder;
+  auto root = builder.initRoot<schema::RaftMessage>();
+  root.setFrom(as_capnp(m.from.view()));
+  root.setTo(as_capnp(m.to.view()));
+  root.setTerm(m.term);
+  root.setLineage(as_capnp(m.lineage.view()));
+  std::visit(body_writer{root.initBody()}, m.body);
+  return detail::to_bytes(builder);
+}
+
+expected<raft::message, decode_error> decode_raft_message(byte_view data,
+                                                          const decode_limits& limits) {
+  return detail::read_message<schema::RaftMessage, raft::message>(
+    data, limits.max_bytes, limits, [](schema::RaftMessage::Reader r) -> result<raft::message> {
+      auto from = read_id(r.getFrom(), "message.from");
+      if (!from)
+        return unexpected{from.error()};
+      auto to = read_id(r.getTo(), "message.to");
+      if (!to)
+        return unexpected{to.error()};
+      auto lineage = read_digest(r.getLineage(), "message.lineage");
+      if (!lineage)
+        return unexpected{lineage.error()};
+      auto body = read_body(r.getBody());
+      if (!body)
+        return unexpected{body.error()};
+      return raft::message{*from, *to, r.getTerm(), *lineage, std::move(*body)};
+    });
+}
+
+bytes encode_entry(const raft::entry& e) {
+  capnp::MallocMessageBuilder builder;
+  write_entry(builder.initRoot<schema::Entry>(), e);
+  return detail::to_bytes(builder);
+}
+
+expected<raft::entry, decode_error> decode_entry(byte_view data, const decode_limits& limits) {
+  return detail::read_message<schema::Entry, raft::entry>(data, limits.max_bytes, limits,
+                                                          &read_entry);
+}
+
+bytes encode_snapshot_metadata(const raft::snapshot_metadata& meta) {
+  capnp::MallocMessageBuilder builder;
+  write_meta(builder.initRoot<schema::SnapshotMetadata>(), meta);
+  return detail::to_bytes(builder);
+}
+
+expected<raft::snapshot_metadata, decode_error>
+decode_snapshot_metadata(byte_view data, const decode_limits& limits) {
+  return detail::read_message<schema::SnapshotMetadata, raft::snapshot_metadata>(
+    data, limits.max_bytes, limits, &read_meta);
+}
+
+} // namespace mosaik::codec
