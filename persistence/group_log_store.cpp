@@ -91,7 +91,7 @@ group_log_store::load(lmdb::txn& t, const dbs& dbs, const store_options& options
   if (!config)
     return unexpected{config.error()};
   auto snap = read_meta<raft::snapshot_metadata>(t, dbs.meta, snapshot_key,
-                                                 codec::decode_snapshot_metadata, limits);
+                                                 codec::decode_stored_snapshot_metadata, limits);
   if (!snap)
     return unexpected{snap.error()};
   s.hs = std::move(*hs);
@@ -317,7 +317,7 @@ group_log_store::staged group_log_store::stage_compact(lmdb::txn& t, index_t upt
       c.del();
   }
   s.snap = raft::snapshot_metadata{upto, term, config};
-  dbs_.meta.put(t, as_bytes(snapshot_key), codec::encode_snapshot_metadata(s.snap));
+  dbs_.meta.put(t, as_bytes(snapshot_key), codec::encode_stored_snapshot_metadata(s.snap));
   return std::nullopt;
 }
 
@@ -333,7 +333,7 @@ group_log_store::staged group_log_store::stage_reset(lmdb::txn& t,
   s.snap = meta;
   s.last = meta.index;
   s.last_term = meta.term;
-  dbs_.meta.put(t, as_bytes(snapshot_key), codec::encode_snapshot_metadata(s.snap));
+  dbs_.meta.put(t, as_bytes(snapshot_key), codec::encode_stored_snapshot_metadata(s.snap));
   return std::nullopt;
 }
 

@@ -254,7 +254,7 @@ std::uint32_t metadata_checksum(raft::index_t index, raft::term_t term,
 
 } // namespace
 
-bytes encode_snapshot_metadata(const raft::snapshot_metadata& meta) {
+bytes encode_stored_snapshot_metadata(const raft::snapshot_metadata& meta) {
   auto ids = meta.config.voters.size() + meta.config.learners.size();
   capnp::MallocMessageBuilder builder(
     message_words(static_cast<unsigned>(8 + ids), (ids + 1) * peer_id::size));
@@ -267,7 +267,7 @@ bytes encode_snapshot_metadata(const raft::snapshot_metadata& meta) {
 }
 
 expected<raft::snapshot_metadata, decode_error>
-decode_snapshot_metadata(byte_view data, const decode_limits& limits) {
+decode_stored_snapshot_metadata(byte_view data, const decode_limits& limits) {
   using result = expected<raft::snapshot_metadata, decode_error>;
   return detail::read_message<schema::StoredSnapshotMetadata, raft::snapshot_metadata>(
     data, limits.max_bytes, limits, [](schema::StoredSnapshotMetadata::Reader r) -> result {

@@ -43,9 +43,9 @@ bytes encode_configuration(const raft::configuration& config);
 expected<raft::configuration, decode_error> decode_configuration(byte_view data,
                                                                  const decode_limits& limits = {});
 
-bytes encode_snapshot_metadata(const raft::snapshot_metadata& meta);
+bytes encode_stored_snapshot_metadata(const raft::snapshot_metadata& meta);
 expected<raft::snapshot_metadata, decode_error>
-decode_snapshot_metadata(byte_view data, const decode_limits& limits = {});
+decode_stored_snapshot_metadata(byte_view data, const decode_limits& limits = {});
 
 bytes encode_snapshot_chunk(const raft::snapshot_chunk& chunk);
 expected<raft::snapshot_chunk, decode_error> decode_snapshot_chunk(byte_view data,

@@ -152,19 +152,19 @@ TEST_CASE("storage codec: configuration round-trips and its rules are checked") 
 
 TEST_CASE("storage codec: snapshot metadata round-trips and damage anywhere is caught") {
   raft::snapshot_metadata meta{1000, 12, sample_config()};
-  auto encoded = codec::encode_snapshot_metadata(meta);
-  auto decoded = codec::decode_snapshot_metadata(encoded);
+  auto encoded = codec::encode_stored_snapshot_metadata(meta);
+  auto decoded = codec::decode_stored_snapshot_metadata(encoded);
   REQUIRE(decoded);
   CHECK(*decoded == meta);
   auto in_config = encoded;
   flip_inside(in_config, pid(5).view());
-  auto r = codec::decode_snapshot_metadata(in_config);
+  auto r = codec::decode_stored_snapshot_metadata(in_config);
   REQUIRE_FALSE(r);
   CHECK(r.error().code == decode_errc::checksum_mismatch);
   auto in_index = encoded;
   bytes index_le{0xe8, 0x03, 0, 0, 0, 0, 0, 0};
   flip_inside(in_index, index_le);
-  auto s = codec::decode_snapshot_metadata(in_index);
+  auto s = codec::decode_stored_snapshot_metadata(in_index);
   REQUIRE_FALSE(s);
   CHECK(s.error().code == decode_errc::checksum_mismatch);
 }
@@ -186,7 +186,7 @@ TEST_CASE("storage codec: a record of another kind is refused") {
   CHECK_FALSE(codec::decode_stored_entry(chunk));
   CHECK_FALSE(codec::decode_hard_state(chunk));
   CHECK_FALSE(codec::decode_configuration(chunk));
-  CHECK_FALSE(codec::decode_snapshot_metadata(chunk));
+  CHECK_FALSE(codec::decode_stored_snapshot_metadata(chunk));
 }
 
 TEST_CASE("storage codec: a reused entry encoder encodes each entry afresh") {
