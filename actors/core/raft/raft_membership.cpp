@@ -89,13 +89,16 @@ std::optional<config_change> raft::next_change() const {
   for (const auto& v : c.voters)
     if (v != id() && observer_peer(v))
       wanted.push_back({change_kind::demote, v});
+  // A graceful departure is removed at once, silence only after
+  // member_timeout.
+  for (const auto* list : {&c.voters, &c.learners})
+    for (const auto& p : *list)
+      if (p != id() && departed_.contains(p))
+        wanted.push_back({change_kind::remove, p});
   for (const auto* list : {&c.voters, &c.learners}) {
     for (const auto& p : *list) {
-      // A graceful departure is removed at once, silence only after
-      // member_timeout.
       auto it = prs_.find(p);
-      bool silent = it != prs_.end() && now_ - it->second.last_heard >= cfg_.ticks.member_timeout;
-      if (p != id() && (departed_.contains(p) || silent))
+      if (p != id() && it != prs_.end() && now_ - it->second.last_heard >= cfg_.ticks.member_timeout)
         wanted.push_back({change_kind::remove, p});
     }
   }
@@ -128,7 +131,8 @@ bool raft::keeps_quorum(const config_change& change) const {
   std::size_t active = 0;
   for (const auto& v : next.voters) {
     auto it = prs_.find(v);
-    if (v == id() || (it != prs_.end() && now_ - it->second.last_heard <= 2 * cfg_.ticks.heartbeat))
+    bool heard = it != prs_.end() && now_ - it->second.last_heard <= 2 * cfg_.ticks.heartbeat;
+    if (v == id() || (heard && !departed_.contains(v)))
       ++active;
   }
   return active >= majority(next.voters.size());

@@ -570,6 +570,26 @@ TEST_CASE("membership: no change of voters the new configuration could not commi
   CHECK(c.node(1).current_config().voters == std::vector{nid(1), nid(2)});
 }
 
+TEST_CASE("membership: a departed voter never counts as answering") {
+  // 2 has been silent for member_timeout when 3 departs. Removing 2 would
+  // leave {1, 3}, which needs the departed 3; removing 3 leaves {1, 2},
+  // which needs the silent 2. Neither may happen until 2 answers again.
+  test_cluster c(3, [](config& cfg) { cfg.ticks.member_timeout = 100; });
+  REQUIRE(c.form_group(3));
+  REQUIRE(c.leader() == 1);
+  c.isolate(2);
+  c.tick_all(99);
+  for (std::uint8_t n = 1; n <= 2; ++n)
+    c.node(n).peer_departed(nid(3));
+  c.crash(3);
+  c.tick_all(5);
+  CHECK(c.node(1).current_config().voters.size() == 3);
+  c.heal();
+  c.tick_all(100);
+  REQUIRE(c.leader());
+  CHECK(c.node(*c.leader()).current_config().voters == std::vector{nid(1), nid(2)});
+}
+
 TEST_CASE("membership: learners beyond max_voters stay learners") {
   test_cluster c(5, [](config& cfg) { cfg.max_voters = 3; });
   REQUIRE(c.form_group(3));
