@@ -162,6 +162,7 @@ bool cluster::step() {
     case event::kind::client: on_client(e.a, e.b); break;
     case event::kind::chaos: on_chaos(); break;
     case event::kind::crash: on_crash(e.a, e.b); break;
+    case event::kind::request: on_request(e.a, e.b); break;
   }
   if (!checker_.ok())
     violation(*checker_.violation());

@@ -148,7 +148,7 @@ private:
   struct event {
     sim_time at;
     std::uint64_t seq;
-    enum class kind : std::uint8_t { tick, deliver, client, chaos, crash } k;
+    enum class kind : std::uint8_t { tick, deliver, client, chaos, crash, request } k;
     std::uint64_t a = 0;
     std::uint64_t b = 0;
     bool operator>(const event& o) const { return at != o.at ? at > o.at : seq > o.seq; }
@@ -209,6 +209,7 @@ private:
   // -- cluster_clients.cpp -------------------------------------------------------
   void on_client(std::size_t c, std::uint64_t generation);
   void issue(std::size_t c);
+  void on_request(std::size_t op, std::uint64_t epoch);
   void on_proposal(sim_node& n, const raft::proposal_event& e);
   void on_read(sim_node& n, const raft::read_state& r);
   void serve_reads(sim_node& n);

@@ -30,7 +30,7 @@ void cluster::on_client(std::size_t c, std::uint64_t generation) {
 
 void cluster::issue(std::size_t c) {
   auto& cl = clients_[c];
-  auto target = pick([&](const sim_node& n) { return n.up() && !n.paused(now_); });
+  auto target = pick([&](const sim_node& n) { return n.up(); });
   ++cl.generation;
   if (!target) {
     schedule(now_ + 500, event::kind::client, c, cl.generation);
@@ -52,6 +52,23 @@ void cluster::issue(std::size_t c) {
   ops_.push_back(rec);
   cl.op = op;
   schedule(now_ + op_timeout_ms, event::kind::client, c, cl.generation);
+  // A paused process finds the request in its queue when it resumes, in
+  // any order with the messages that arrived meanwhile.
+  auto at = n.paused(now_) ? n.paused_until + rng_.below(5) : now_;
+  schedule(at, event::kind::request, op, n.tick_epoch);
+}
+
+void cluster::on_request(std::size_t op, std::uint64_t epoch) {
+  auto& rec = ops_[op];
+  auto& n = *nodes_[rec.node];
+  if (rec.st != op_record::status::pending)
+    return;
+  if (!n.up() || n.tick_epoch != epoch)
+    return complete(op, op_record::status::failed); // never reached the node
+  if (n.paused(now_)) {
+    schedule(n.paused_until + rng_.below(5), event::kind::request, op, epoch);
+    return;
+  }
   auto id = next_request_++;
   if (rec.kind == register_op::kind::read) {
     n.reads[id] = op;

@@ -138,7 +138,12 @@ void cluster::on_crash(std::size_t i, std::uint64_t epoch) {
 void cluster::chaos_pauses() {
   if (!profile_.pauses || !rng_.chance(0.03))
     return;
-  auto victim = pick([&](const sim_node& n) { return n.up() && !n.paused(now_); });
+  // Half the pauses hit the leader: a deposed leader that resumes is where
+  // stale reads come from.
+  auto l = leader();
+  auto victim = l && rng_.chance(0.5) ? l : pick([&](const sim_node& n) {
+    return n.up() && !n.paused(now_);
+  });
   if (!victim)
     return;
   ++report_.faults.pauses;
@@ -154,11 +159,14 @@ bool cluster::member_anywhere(const raft::node_id& id) const {
 }
 
 bool cluster::may_lose_member(const sim_node& n) const {
-  // Keep the group able to recover: one lost member at a time, and a
-  // majority of the voters must stay (crashed ones restart).
-  for (const auto& other : nodes_)
+  // Keep the group able to recover: one lost member at a time, none while
+  // another node is down, and a majority of the voters must stay.
+  for (const auto& other : nodes_) {
     if (other->permanent && member_anywhere(other->id))
       return false;
+    if (other->state == node_state::crashed)
+      return false;
+  }
   auto l = leader();
   if (!l)
     return false;

@@ -283,6 +283,14 @@ void cluster::wipe(sim_node& n) {
   // The data directory holds the key too: a wiped node comes back as a new
   // peer. (Raft assumes no amnesia; reusing an identity after losing the
   // log is not supported.)
+  for (auto& other : nodes_) {
+    // The old identity is gone for good: its bonds break.
+    if (other->up() && other->bonds.erase(n.idx)) {
+      other->bond_down_since.erase(n.idx);
+      other->raft->peer_lost(n.id);
+      drain(*other);
+    }
+  }
   peer_id::array_type raw;
   for (auto& b : raw)
     b = static_cast<std::uint8_t>(rng_.next());

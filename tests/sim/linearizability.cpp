@@ -62,10 +62,55 @@ std::string describe(const register_op& op) {
          + (op.ret == never ? std::string("?") : std::to_string(op.ret)) + "]";
 }
 
+/// "Some value nothing observes": what an unknown write whose value is never
+/// read leaves in the register.
+constexpr std::uint64_t bottom = never - 1;
+
+struct prepared {
+  std::vector<register_op> ops;
+  std::vector<bool> anonymous; // interchangeable: an unknown write of bottom
+};
+
+prepared prepare(const std::vector<register_op>& all) {
+  // An op with an unknown outcome can be linearized last (or not at all)
+  // unless something depends on the state it leaves: a read returning its
+  // value, a cas expecting it, or a failed cas (which may need *some* other
+  // value there) answered after the op began. The first kind is kept as it
+  // is; the last kind only matters as "a value nobody reads", so such writes
+  // become interchangeable writes of `bottom`; the rest are dropped. Without
+  // this the search branches over every subset of them.
+  std::unordered_set<std::uint64_t> observed;
+  std::uint64_t last_failed_cas = 0;
+  for (const auto& op : all) {
+    if (op.op == register_op::kind::read)
+      observed.insert(op.value);
+    else if (op.op == register_op::kind::cas && op.ret != never) {
+      observed.insert(op.expected);
+      if (!op.ok)
+        last_failed_cas = std::max(last_failed_cas, op.ret);
+    }
+  }
+  prepared p;
+  for (auto op : all) {
+    bool anonymous = false;
+    if (op.ret == never && !observed.contains(op.value)) {
+      if (last_failed_cas <= op.call)
+        continue;
+      op.value = bottom;
+      anonymous = op.op == register_op::kind::write;
+    }
+    p.ops.push_back(op);
+    p.anonymous.push_back(anonymous);
+  }
+  return p;
+}
+
 } // namespace
 
-lin_result check_register(const std::vector<register_op>& ops, std::uint64_t initial,
+lin_result check_register(const std::vector<register_op>& all, std::uint64_t initial,
                           std::uint64_t budget) {
+  auto prep = prepare(all);
+  const auto& ops = prep.ops;
   // Events in time order: calls and the returns of ops with known outcome.
   std::vector<event> events;
   events.reserve(ops.size() * 2);
@@ -93,11 +138,14 @@ lin_result check_register(const std::vector<register_op>& ops, std::uint64_t ini
     returns += e->is_call ? 0 : 1;
   }
 
-  // Zobrist hashing of the set of linearized ops, for the memo table.
+  // Additive Zobrist hashing of the set of linearized ops, for the memo
+  // table. Interchangeable ops share one value, so the table sees how many
+  // of them were used, not which (the search takes the earliest first).
   rng r(0x11ea41ULL);
+  auto shared = r.next();
   std::vector<std::uint64_t> zobrist(ops.size());
-  for (auto& z : zobrist)
-    z = r.next();
+  for (std::size_t k = 0; k < ops.size(); ++k)
+    zobrist[k] = prep.anonymous[k] ? shared : r.next();
 
   std::unordered_set<std::pair<std::uint64_t, std::uint64_t>, key_hash> seen;
   std::vector<std::pair<event*, std::uint64_t>> stack;
@@ -115,7 +163,7 @@ lin_result check_register(const std::vector<register_op>& ops, std::uint64_t ini
     }
     if (e && e->is_call) {
       auto [ok, next] = step(ops[e->op], state);
-      auto set = linearized ^ zobrist[e->op];
+      auto set = linearized + zobrist[e->op];
       if (ok && seen.insert({set, next}).second) {
         stack.push_back({e, state});
         state = next;
@@ -150,7 +198,7 @@ lin_result check_register(const std::vector<register_op>& ops, std::uint64_t ini
     }
     relink(call);
     state = before;
-    linearized ^= zobrist[call->op];
+    linearized -= zobrist[call->op];
     e = call->next;
   }
   return result;

@@ -71,6 +71,26 @@ TEST_CASE("linearizability: an operation with an unknown outcome may or may not 
   CHECK_FALSE(linearizable({write(1, 1, 2), cas(9, 2, true, 3, never), read(2, 5, 6)}));
 }
 
+TEST_CASE("linearizability: many unobserved unknown writes stay cheap") {
+  std::vector<register_op> ops;
+  for (std::uint64_t k = 1; k <= 300; ++k)
+    ops.push_back(write(k, k, never));
+  ops.push_back(write(1000, 400, 401));
+  ops.push_back(read(1000, 402, 403));
+  auto r = check_register(ops);
+  CHECK(r.v == lin_result::verdict::linearizable);
+  CHECK(r.explored < 1000);
+  ops.push_back(read(7, 5, 6)); // returned before the write of 7 was invoked
+  CHECK(check_register(ops).v == lin_result::verdict::violation);
+}
+
+TEST_CASE("linearizability: an unobserved unknown write can explain a failed cas") {
+  // The cas found something other than 1: only the unknown write of 2 can
+  // have put it there.
+  CHECK(linearizable({write(1, 1, 2), write(2, 3, never), cas(1, 3, false, 4, 5)}));
+  CHECK_FALSE(linearizable({write(1, 1, 2), cas(1, 3, false, 4, 5)}));
+}
+
 TEST_CASE("linearizability: a long sequential history stays cheap") {
   std::vector<register_op> ops;
   for (std::uint64_t k = 1; k <= 2000; ++k)

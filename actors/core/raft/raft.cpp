@@ -58,7 +58,8 @@ void raft::tick() {
 void raft::step(const message& m) {
   if (failed_ || m.from == id() || !accept_lineage(m))
     return;
-  last_heard_[m.from] = now_;
+  if (is_member(conf(), m.from)) // bounded: members only
+    last_heard_[m.from] = now_;
   if (is_forward(m)) {
     step_forward(m);
     return;
@@ -248,7 +249,7 @@ void raft::step_candidate(const message& m) {
     return;
   }
   auto* r = std::get_if<vote_response>(&m.body);
-  if (!r || r->pre_vote != (role_ == role::pre_candidate))
+  if (!r || r->pre_vote != (role_ == role::pre_candidate) || !is_voter(conf(), m.from))
     return;
   votes_.emplace(m.from, r->granted);
   std::size_t granted = 0;

@@ -3,6 +3,7 @@
 // promotes them once caught up, and removes departed or long-silent members.
 // Bootstrap: the first entry of a group is written by one fresh node.
 
+#include "actors/core/raft/quorum.hpp"
 #include "actors/core/raft/raft.hpp"
 
 #include <algorithm>
@@ -82,21 +83,23 @@ void raft::reconcile_membership() {
 }
 
 std::optional<config_change> raft::next_change() const {
+  // In priority order; the first that keeps the group live is proposed.
   const auto& c = conf();
-  auto silent = [&](const node_id& p) {
-    auto it = prs_.find(p);
-    return it != prs_.end() && now_ - it->second.last_heard >= cfg_.ticks.member_timeout;
-  };
+  std::vector<config_change> wanted;
   for (const auto& v : c.voters)
     if (v != id() && observer_peer(v))
-      return config_change{change_kind::demote, v};
+      wanted.push_back({change_kind::demote, v});
+  // A graceful departure is removed at once, silence only after
+  // member_timeout.
+  for (const auto* list : {&c.voters, &c.learners})
+    for (const auto& p : *list)
+      if (p != id() && departed_.contains(p))
+        wanted.push_back({change_kind::remove, p});
   for (const auto* list : {&c.voters, &c.learners}) {
     for (const auto& p : *list) {
-      // A graceful departure is removed at once; silence only after
-      // member_timeout. Either way the removal commits only if a majority
-      // of the current voters (the silent one included) agrees.
-      if (p != id() && (departed_.contains(p) || silent(p)))
-        return config_change{change_kind::remove, p};
+      auto it = prs_.find(p);
+      if (p != id() && it != prs_.end() && now_ - it->second.last_heard >= cfg_.ticks.member_timeout)
+        wanted.push_back({change_kind::remove, p});
     }
   }
   if (c.voters.size() < cfg_.max_voters) {
@@ -105,13 +108,34 @@ std::optional<config_change> raft::next_change() const {
       bool caught_up = it != prs_.end() && it->second.match >= log_.committed()
                        && now_ - it->second.last_heard < cfg_.ticks.election;
       if (caught_up && !observer_peer(l))
-        return config_change{change_kind::promote, l};
+        wanted.push_back({change_kind::promote, l});
     }
   }
   for (const auto& [p, info] : known_)
     if (!is_member(c, p) && !departed_.contains(p))
-      return config_change{change_kind::add_learner, p};
+      wanted.push_back({change_kind::add_learner, p});
+  for (const auto& change : wanted)
+    if (keeps_quorum(change))
+      return change;
   return std::nullopt;
+}
+
+bool raft::keeps_quorum(const config_change& change) const {
+  // A new configuration is in force once appended (diss. §4.1), so even its
+  // own entry commits only with a majority of the *new* voters. Propose a
+  // change of voters only if such a majority answers right now, or the
+  // group can wedge on it (etcd's strict reconfiguration check).
+  auto next = apply_entry(conf(), entry{0, 0, entry_type::config_change, encode(change)});
+  if (next.voters == conf().voters)
+    return true;
+  std::size_t active = 0;
+  for (const auto& v : next.voters) {
+    auto it = prs_.find(v);
+    bool heard = it != prs_.end() && now_ - it->second.last_heard <= 2 * cfg_.ticks.heartbeat;
+    if (v == id() || (heard && !departed_.contains(v)))
+      ++active;
+  }
+  return active >= majority(next.voters.size());
 }
 
 bool raft::observer_peer(const node_id& p) const {

@@ -552,6 +552,44 @@ TEST_CASE("membership: a silent member is removed after member_timeout, not befo
   REQUIRE(c.form_group(3));
 }
 
+TEST_CASE("membership: no change of voters the new configuration could not commit") {
+  // 3 is long silent, but 2 has just gone quiet too: removing 3 would make
+  // {1, 2} the configuration in force, which needs 2, and could wedge the
+  // group. Wait until 2 answers again (etcd's strict reconfiguration check).
+  test_cluster c(3, [](config& cfg) { cfg.ticks.member_timeout = 100; });
+  REQUIRE(c.form_group(3));
+  REQUIRE(c.leader() == 1);
+  c.crash(3);
+  c.tick_all(85);
+  c.isolate(2);
+  c.tick_all(20); // 3 passes member_timeout while 2 has been quiet > 2 heartbeats
+  REQUIRE(c.leader() == 1);
+  CHECK(c.node(1).current_config().voters.size() == 3);
+  c.heal();
+  c.tick_all(5);
+  CHECK(c.node(1).current_config().voters == std::vector{nid(1), nid(2)});
+}
+
+TEST_CASE("membership: a departed voter never counts as answering") {
+  // 2 has been silent for member_timeout when 3 departs. Removing 2 would
+  // leave {1, 3}, which needs the departed 3; removing 3 leaves {1, 2},
+  // which needs the silent 2. Neither may happen until 2 answers again.
+  test_cluster c(3, [](config& cfg) { cfg.ticks.member_timeout = 100; });
+  REQUIRE(c.form_group(3));
+  REQUIRE(c.leader() == 1);
+  c.isolate(2);
+  c.tick_all(99);
+  for (std::uint8_t n = 1; n <= 2; ++n)
+    c.node(n).peer_departed(nid(3));
+  c.crash(3);
+  c.tick_all(5);
+  CHECK(c.node(1).current_config().voters.size() == 3);
+  c.heal();
+  c.tick_all(100);
+  REQUIRE(c.leader());
+  CHECK(c.node(*c.leader()).current_config().voters == std::vector{nid(1), nid(2)});
+}
+
 TEST_CASE("membership: learners beyond max_voters stay learners") {
   test_cluster c(5, [](config& cfg) { cfg.max_voters = 3; });
   REQUIRE(c.form_group(3));
