@@ -138,6 +138,7 @@ private:
   void sync_progress();
   void reconcile_membership();
   std::optional<config_change> next_change() const;
+  std::vector<config_change> wanted_changes() const;
   bool keeps_quorum(const config_change& change) const;
   bool observer_peer(const node_id& p) const;
   bool is_fresh() const;

@@ -83,41 +83,43 @@ void raft::reconcile_membership() {
 }
 
 std::optional<config_change> raft::next_change() const {
-  // In priority order; the first that keeps the group live is proposed.
+  // The first wanted change that keeps the group live.
+  for (const auto& change : wanted_changes())
+    if (keeps_quorum(change))
+      return change;
+  return std::nullopt;
+}
+
+std::vector<config_change> raft::wanted_changes() const {
+  // In priority order: demote observers, remove departed members (at once)
+  // and silent ones (after member_timeout), promote caught-up learners,
+  // add bonded peers as learners.
   const auto& c = conf();
   std::vector<config_change> wanted;
   for (const auto& v : c.voters)
     if (v != id() && observer_peer(v))
       wanted.push_back({change_kind::demote, v});
-  // A graceful departure is removed at once, silence only after
-  // member_timeout.
-  for (const auto* list : {&c.voters, &c.learners})
-    for (const auto& p : *list)
-      if (p != id() && departed_.contains(p))
-        wanted.push_back({change_kind::remove, p});
-  for (const auto* list : {&c.voters, &c.learners}) {
-    for (const auto& p : *list) {
-      auto it = prs_.find(p);
-      if (p != id() && it != prs_.end() && now_ - it->second.last_heard >= cfg_.ticks.member_timeout)
-        wanted.push_back({change_kind::remove, p});
-    }
+  auto members = c.voters;
+  members.insert(members.end(), c.learners.begin(), c.learners.end());
+  for (const auto& p : members)
+    if (p != id() && departed_.contains(p))
+      wanted.push_back({change_kind::remove, p});
+  for (const auto& p : members) {
+    auto it = prs_.find(p);
+    if (p != id() && it != prs_.end() && now_ - it->second.last_heard >= cfg_.ticks.member_timeout)
+      wanted.push_back({change_kind::remove, p});
   }
-  if (c.voters.size() < cfg_.max_voters) {
-    for (const auto& l : c.learners) {
-      auto it = prs_.find(l);
-      bool caught_up = it != prs_.end() && it->second.match >= log_.committed()
-                       && now_ - it->second.last_heard < cfg_.ticks.election;
-      if (caught_up && !observer_peer(l))
-        wanted.push_back({change_kind::promote, l});
-    }
+  for (const auto& l : c.learners) {
+    auto it = prs_.find(l);
+    bool caught_up = it != prs_.end() && it->second.match >= log_.committed()
+                     && now_ - it->second.last_heard < cfg_.ticks.election;
+    if (c.voters.size() < cfg_.max_voters && caught_up && !observer_peer(l))
+      wanted.push_back({change_kind::promote, l});
   }
   for (const auto& [p, info] : known_)
     if (!is_member(c, p) && !departed_.contains(p))
       wanted.push_back({change_kind::add_learner, p});
-  for (const auto& change : wanted)
-    if (keeps_quorum(change))
-      return change;
-  return std::nullopt;
+  return wanted;
 }
 
 bool raft::keeps_quorum(const config_change& change) const {
