@@ -180,7 +180,7 @@ bool cluster::may_lose_member(const sim_node& n) const {
 }
 
 void cluster::chaos_churn() {
-  if (!profile_.churn || !rng_.chance(0.015))
+  if (!profile_.churn || !rng_.chance(0.03))
     return;
   switch (rng_.below(4)) {
     case 0: { // a new node joins

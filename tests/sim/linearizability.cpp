@@ -183,7 +183,8 @@ lin_result check_register(const std::vector<register_op>& all, std::uint64_t ini
     if (e && stack.size() >= deepest) {
       deepest = stack.size();
       blocked = "after linearizing " + std::to_string(deepest) + " ops in state "
-                + std::to_string(state) + ", nothing explains " + describe(ops[e->op]);
+                + (state == bottom ? std::string("<a value nobody read>") : std::to_string(state))
+                + ", nothing explains " + describe(ops[e->op]);
     }
     if (stack.empty()) {
       result.v = lin_result::verdict::violation;

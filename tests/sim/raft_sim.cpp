@@ -106,6 +106,29 @@ void print_run(std::uint64_t seed, const run_report& r) {
               r.lin_inconclusive ? " (linearizability inconclusive on some keys)" : "");
 }
 
+void add(run_report& sum, const run_report& r) {
+  sum.elections += r.elections;
+  sum.leader_changes += r.leader_changes;
+  sum.ops_ok += r.ops_ok;
+  sum.ops_failed += r.ops_failed;
+  sum.ops_unknown += r.ops_unknown;
+  sum.reads += r.reads;
+  auto& f = sum.faults;
+  const auto& g = r.faults;
+  f.dropped += g.dropped;
+  f.duplicated += g.duplicated;
+  f.partitions += g.partitions;
+  f.crashes += g.crashes;
+  f.leader_crashes += g.leader_crashes;
+  f.persist_crashes += g.persist_crashes;
+  f.pauses += g.pauses;
+  f.joins += g.joins;
+  f.departures += g.departures;
+  f.deaths += g.deaths;
+  f.rejoins += g.rejoins;
+  f.snapshots += g.snapshots;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -114,6 +137,7 @@ int main(int argc, char** argv) {
   double sim_seconds = 0;
   std::uint64_t steps = 0;
   std::uint64_t runs = 0;
+  run_report sum;
   int status = 0;
   for (std::uint64_t k = 0; k < c.seeds && status == 0; ++k) {
     auto opts = c.opts;
@@ -122,6 +146,7 @@ int main(int argc, char** argv) {
     ++runs;
     steps += r.steps;
     sim_seconds += r.sim_seconds;
+    add(sum, r);
     print_run(opts.seed, r);
     if (c.check_determinism && r.ok) {
       auto again = run_simulation(opts);
@@ -144,6 +169,28 @@ int main(int argc, char** argv) {
     }
   }
   auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto& f = sum.faults;
+  std::printf("total: elections=%llu leader_changes=%llu ops=%llu failed=%llu unknown=%llu "
+              "reads=%llu faults[drop=%llu dup=%llu partition=%llu crash=%llu leader_crash=%llu "
+              "persist_crash=%llu pause=%llu join=%llu depart=%llu death=%llu rejoin=%llu "
+              "snapshot=%llu]\n",
+              static_cast<unsigned long long>(sum.elections),
+              static_cast<unsigned long long>(sum.leader_changes),
+              static_cast<unsigned long long>(sum.ops_ok),
+              static_cast<unsigned long long>(sum.ops_failed),
+              static_cast<unsigned long long>(sum.ops_unknown),
+              static_cast<unsigned long long>(sum.reads),
+              static_cast<unsigned long long>(f.dropped),
+              static_cast<unsigned long long>(f.duplicated),
+              static_cast<unsigned long long>(f.partitions),
+              static_cast<unsigned long long>(f.crashes),
+              static_cast<unsigned long long>(f.leader_crashes),
+              static_cast<unsigned long long>(f.persist_crashes),
+              static_cast<unsigned long long>(f.pauses), static_cast<unsigned long long>(f.joins),
+              static_cast<unsigned long long>(f.departures),
+              static_cast<unsigned long long>(f.deaths),
+              static_cast<unsigned long long>(f.rejoins),
+              static_cast<unsigned long long>(f.snapshots));
   std::printf("total: runs=%llu steps=%llu sim=%.1fs wall=%.2fs speed=%.0fx violations=%d\n",
               static_cast<unsigned long long>(runs), static_cast<unsigned long long>(steps),
               sim_seconds, wall, wall > 0 ? sim_seconds / wall : 0.0, status);

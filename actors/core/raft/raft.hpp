@@ -137,9 +137,14 @@ private:
   void compress_configs();
   void sync_progress();
   void reconcile_membership();
+  struct wanted_change {
+    config_change change;
+    bool margin = false; // must survive one more failure (removal by silence)
+  };
   std::optional<config_change> next_change() const;
-  std::vector<config_change> wanted_changes() const;
-  bool keeps_quorum(const config_change& change) const;
+  std::vector<wanted_change> wanted_changes() const;
+  bool silent(const node_id& p) const;
+  bool keeps_quorum(const config_change& change, bool margin) const;
   bool observer_peer(const node_id& p) const;
   bool is_fresh() const;
   void tick_bootstrap();

@@ -84,49 +84,61 @@ void raft::reconcile_membership() {
 
 std::optional<config_change> raft::next_change() const {
   // The first wanted change that keeps the group live.
-  for (const auto& change : wanted_changes())
-    if (keeps_quorum(change))
-      return change;
+  for (const auto& w : wanted_changes())
+    if (keeps_quorum(w.change, w.margin))
+      return w.change;
   return std::nullopt;
 }
 
-std::vector<config_change> raft::wanted_changes() const {
+std::vector<raft::wanted_change> raft::wanted_changes() const {
   // In priority order: demote observers, remove departed members (at once)
   // and silent ones (after member_timeout), promote caught-up learners,
   // add bonded peers as learners.
   const auto& c = conf();
-  std::vector<config_change> wanted;
+  std::vector<wanted_change> wanted;
   for (const auto& v : c.voters)
     if (v != id() && observer_peer(v))
-      wanted.push_back({change_kind::demote, v});
+      wanted.push_back({{change_kind::demote, v}, false});
   auto members = c.voters;
   members.insert(members.end(), c.learners.begin(), c.learners.end());
   for (const auto& p : members)
     if (p != id() && departed_.contains(p))
-      wanted.push_back({change_kind::remove, p});
+      wanted.push_back({{change_kind::remove, p}, false});
+  bool silent_voter = false;
   for (const auto& p : members) {
-    auto it = prs_.find(p);
-    if (p != id() && it != prs_.end() && now_ - it->second.last_heard >= cfg_.ticks.member_timeout)
-      wanted.push_back({change_kind::remove, p});
+    // Silence is only a guess, so its removal must leave room for one more
+    // failure: shrinking three voters to two by silence is never done.
+    if (p != id() && silent(p)) {
+      wanted.push_back({{change_kind::remove, p}, true});
+      silent_voter = silent_voter || is_voter(c, p);
+    }
   }
+  // A silent voter may be replaced first: one promotion beyond max_voters.
+  auto room = cfg_.max_voters + (silent_voter ? 1 : 0);
   for (const auto& l : c.learners) {
     auto it = prs_.find(l);
     bool caught_up = it != prs_.end() && it->second.match >= log_.committed()
                      && now_ - it->second.last_heard < cfg_.ticks.election;
-    if (c.voters.size() < cfg_.max_voters && caught_up && !observer_peer(l))
-      wanted.push_back({change_kind::promote, l});
+    if (c.voters.size() < room && caught_up && !observer_peer(l))
+      wanted.push_back({{change_kind::promote, l}, false});
   }
   for (const auto& [p, info] : known_)
     if (!is_member(c, p) && !departed_.contains(p))
-      wanted.push_back({change_kind::add_learner, p});
+      wanted.push_back({{change_kind::add_learner, p}, false});
   return wanted;
 }
 
-bool raft::keeps_quorum(const config_change& change) const {
+bool raft::silent(const node_id& p) const {
+  auto it = prs_.find(p);
+  return it != prs_.end() && now_ - it->second.last_heard >= cfg_.ticks.member_timeout;
+}
+
+bool raft::keeps_quorum(const config_change& change, bool margin) const {
   // A new configuration is in force once appended (diss. §4.1), so even its
   // own entry commits only with a majority of the *new* voters. Propose a
-  // change of voters only if such a majority answers right now, or the
-  // group can wedge on it (etcd's strict reconfiguration check).
+  // change of voters only if such a majority answers right now (with
+  // `margin`: even if one of them fails next), or the group can wedge on it
+  // (etcd's strict reconfiguration check).
   auto next = apply_entry(conf(), entry{0, 0, entry_type::config_change, encode(change)});
   if (next.voters == conf().voters)
     return true;
@@ -137,7 +149,8 @@ bool raft::keeps_quorum(const config_change& change) const {
     if (v == id() || (heard && !departed_.contains(v)))
       ++active;
   }
-  return active >= majority(next.voters.size());
+  auto needed = majority(next.voters.size()) + (margin ? 1 : 0);
+  return active >= needed;
 }
 
 bool raft::observer_peer(const node_id& p) const {

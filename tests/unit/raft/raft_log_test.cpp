@@ -105,7 +105,7 @@ TEST_CASE("quorum: commit index is what a majority holds") {
   CHECK(tally(4, 2, 2) == vote_result::lost);
 }
 
-TEST_CASE("progress: probe sends one at a time; replicate is bounded in flight") {
+TEST_CASE("progress: probe sends one at a time, replicate is bounded in flight") {
   progress p(5, 0, 2);
   CHECK_FALSE(p.is_paused());
   p.sent_entries(7);
@@ -148,7 +148,7 @@ TEST_CASE("config changes: encoding round-trips and bad payloads are rejected") 
   CHECK_FALSE(decode_config_change({}));
 }
 
-TEST_CASE("config changes: applied deterministically; invalid ones change nothing") {
+TEST_CASE("config changes: applied deterministically, invalid ones change nothing") {
   auto change = [](change_kind k, std::uint8_t n, index_t i) {
     config_change c{k, nid(n)};
     return entry{i, 1, entry_type::config_change, encode(c)};
