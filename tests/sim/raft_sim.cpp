@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 
 using namespace mosaik::sim;
 
@@ -76,33 +77,45 @@ cli parse(int argc, char** argv) {
   return c;
 }
 
+using count = unsigned long long;
+
+// Every fault counter with the name it is printed under, in print order: the
+// per-run line, the total line and the sum all walk this one list.
+constexpr std::pair<const char*, std::uint64_t fault_counts::*> fault_fields[] = {
+  {"drop", &fault_counts::dropped},
+  {"dup", &fault_counts::duplicated},
+  {"partition", &fault_counts::partitions},
+  {"crash", &fault_counts::crashes},
+  {"leader_crash", &fault_counts::leader_crashes},
+  {"persist_crash", &fault_counts::persist_crashes},
+  {"pause", &fault_counts::pauses},
+  {"join", &fault_counts::joins},
+  {"depart", &fault_counts::departures},
+  {"death", &fault_counts::deaths},
+  {"rejoin", &fault_counts::rejoins},
+  {"snapshot", &fault_counts::snapshots},
+};
+
+std::string faults_text(const fault_counts& f) {
+  std::string out = "faults[";
+  for (const auto& [name, field] : fault_fields) {
+    if (out.size() > 7)
+      out += ' ';
+    out += std::string(name) + "=" + std::to_string(f.*field);
+  }
+  return out + "]";
+}
+
 void print_run(std::uint64_t seed, const run_report& r) {
-  const auto& f = r.faults;
   std::printf("seed=%llu voters=%zu observers=%zu steps=%llu sim=%.1fs elections=%llu "
               "leader_changes=%llu commits=%llu ops=%llu failed=%llu unknown=%llu reads=%llu "
-              "faults[drop=%llu dup=%llu partition=%llu crash=%llu leader_crash=%llu persist_crash=%llu "
-              "pause=%llu "
-              "join=%llu depart=%llu death=%llu rejoin=%llu snapshot=%llu] trace=%016llx%s\n",
-              static_cast<unsigned long long>(seed), r.voters, r.observers,
-              static_cast<unsigned long long>(r.steps), r.sim_seconds,
-              static_cast<unsigned long long>(r.elections),
-              static_cast<unsigned long long>(r.leader_changes),
-              static_cast<unsigned long long>(r.commits), static_cast<unsigned long long>(r.ops_ok),
-              static_cast<unsigned long long>(r.ops_failed),
-              static_cast<unsigned long long>(r.ops_unknown),
-              static_cast<unsigned long long>(r.reads),
-              static_cast<unsigned long long>(f.dropped),
-              static_cast<unsigned long long>(f.duplicated),
-              static_cast<unsigned long long>(f.partitions),
-              static_cast<unsigned long long>(f.crashes),
-              static_cast<unsigned long long>(f.leader_crashes),
-              static_cast<unsigned long long>(f.persist_crashes),
-              static_cast<unsigned long long>(f.pauses), static_cast<unsigned long long>(f.joins),
-              static_cast<unsigned long long>(f.departures),
-              static_cast<unsigned long long>(f.deaths),
-              static_cast<unsigned long long>(f.rejoins),
-              static_cast<unsigned long long>(f.snapshots),
-              static_cast<unsigned long long>(r.trace),
+              "%s trace=%016llx%s\n",
+              static_cast<count>(seed), r.voters, r.observers, static_cast<count>(r.steps),
+              r.sim_seconds, static_cast<count>(r.elections),
+              static_cast<count>(r.leader_changes), static_cast<count>(r.commits),
+              static_cast<count>(r.ops_ok), static_cast<count>(r.ops_failed),
+              static_cast<count>(r.ops_unknown), static_cast<count>(r.reads),
+              faults_text(r.faults).c_str(), static_cast<count>(r.trace),
               r.lin_inconclusive ? " (linearizability inconclusive on some keys)" : "");
 }
 
@@ -113,20 +126,8 @@ void add(run_report& sum, const run_report& r) {
   sum.ops_failed += r.ops_failed;
   sum.ops_unknown += r.ops_unknown;
   sum.reads += r.reads;
-  auto& f = sum.faults;
-  const auto& g = r.faults;
-  f.dropped += g.dropped;
-  f.duplicated += g.duplicated;
-  f.partitions += g.partitions;
-  f.crashes += g.crashes;
-  f.leader_crashes += g.leader_crashes;
-  f.persist_crashes += g.persist_crashes;
-  f.pauses += g.pauses;
-  f.joins += g.joins;
-  f.departures += g.departures;
-  f.deaths += g.deaths;
-  f.rejoins += g.rejoins;
-  f.snapshots += g.snapshots;
+  for (const auto& [name, field] : fault_fields)
+    sum.faults.*field += r.faults.*field;
 }
 
 } // namespace
@@ -169,28 +170,12 @@ int main(int argc, char** argv) {
     }
   }
   auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const auto& f = sum.faults;
   std::printf("total: elections=%llu leader_changes=%llu ops=%llu failed=%llu unknown=%llu "
-              "reads=%llu faults[drop=%llu dup=%llu partition=%llu crash=%llu leader_crash=%llu "
-              "persist_crash=%llu pause=%llu join=%llu depart=%llu death=%llu rejoin=%llu "
-              "snapshot=%llu]\n",
-              static_cast<unsigned long long>(sum.elections),
-              static_cast<unsigned long long>(sum.leader_changes),
-              static_cast<unsigned long long>(sum.ops_ok),
-              static_cast<unsigned long long>(sum.ops_failed),
-              static_cast<unsigned long long>(sum.ops_unknown),
-              static_cast<unsigned long long>(sum.reads),
-              static_cast<unsigned long long>(f.dropped),
-              static_cast<unsigned long long>(f.duplicated),
-              static_cast<unsigned long long>(f.partitions),
-              static_cast<unsigned long long>(f.crashes),
-              static_cast<unsigned long long>(f.leader_crashes),
-              static_cast<unsigned long long>(f.persist_crashes),
-              static_cast<unsigned long long>(f.pauses), static_cast<unsigned long long>(f.joins),
-              static_cast<unsigned long long>(f.departures),
-              static_cast<unsigned long long>(f.deaths),
-              static_cast<unsigned long long>(f.rejoins),
-              static_cast<unsigned long long>(f.snapshots));
+              "reads=%llu %s\n",
+              static_cast<count>(sum.elections), static_cast<count>(sum.leader_changes),
+              static_cast<count>(sum.ops_ok), static_cast<count>(sum.ops_failed),
+              static_cast<count>(sum.ops_unknown), static_cast<count>(sum.reads),
+              faults_text(sum.faults).c_str());
   std::printf("total: runs=%llu steps=%llu sim=%.1fs wall=%.2fs speed=%.0fx violations=%d\n",
               static_cast<unsigned long long>(runs), static_cast<unsigned long long>(steps),
               sim_seconds, wall, wall > 0 ? sim_seconds / wall : 0.0, status);
