@@ -2,6 +2,7 @@
 #include "actors/core/ids/ids.hpp"
 #include "actors/core/ids/keys.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -22,9 +23,8 @@ TEST_CASE("cli: id prints the 64-hex id of a name") {
 }
 
 TEST_CASE("cli: keygen writes a 0600 key file and prints its peer id") {
-  auto dir = fs::temp_directory_path() / ("mosaik-cli-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  auto key = (dir / "node.key").string();
+  test::temp_dir dir{"cli"};
+  auto key = (dir.path() / "node.key").string();
   auto r = run_command(std::string(MOSAIK_BIN) + " keygen --out " + key);
   CHECK(r.exit_code == 0);
   REQUIRE(r.out.size() == 65);
@@ -35,7 +35,6 @@ TEST_CASE("cli: keygen writes a 0600 key file and prints its peer id") {
   auto again = run_command(std::string(MOSAIK_BIN) + " keygen --out " + key);
   CHECK(again.exit_code == 1);
   CHECK(again.err.find(key) != std::string::npos);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("cli: help, version and usage errors") {

@@ -4,6 +4,7 @@
 #include "actors/core/ids/ids.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -39,22 +40,18 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
 
 struct cluster {
   std::string network = "proc-" + std::to_string(::getpid());
-  fs::path dir = fs::temp_directory_path() / ("mosaik-proc-" + std::to_string(::getpid()));
+  test::temp_dir dir{"proc"};
   std::vector<running_node> nodes;
 
-  cluster() { fs::create_directories(dir); }
-  ~cluster() {
-    nodes.clear();
-    fs::remove_all(dir);
-  }
+  ~cluster() { nodes.clear(); }
 
   running_node& start(const std::vector<std::string>& extra = {}) {
     auto i = nodes.size();
     std::vector<std::string> argv{bin, "node", "--network", network, "--listen", "127.0.0.1:0",
-                                  "--data-dir", (dir / ("n" + std::to_string(i))).string()};
+                                  "--data-dir", (dir.path() / ("n" + std::to_string(i))).string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     running_node n;
-    n.proc = std::make_unique<child_process>(argv, (dir / ("n" + std::to_string(i) + ".log")).string());
+    n.proc = std::make_unique<child_process>(argv, (dir.path() / ("n" + std::to_string(i) + ".log")).string());
     auto line = n.proc->read_line(10s);
     REQUIRE(line);
     static const std::regex first_line{R"(mosaik node ([0-9a-f]{64})@(127\.0\.0\.1:[0-9]+))"};

@@ -1,4 +1,5 @@
 #include "actors/identity/key_file.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,16 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "mosaik-key-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() { fs::remove_all(path); }
-};
-
 void write_file(const fs::path& p, size_t size, mode_t mode) {
   std::ofstream(p, std::ios::binary) << std::string(size, 'k');
   REQUIRE(::chmod(p.c_str(), mode) == 0);
@@ -30,8 +21,8 @@ void write_file(const fs::path& p, size_t size, mode_t mode) {
 } // namespace
 
 TEST_CASE("key file: save then load gives the same key, with mode 0600") {
-  temp_dir dir;
-  auto path = (dir.path / "node.key").string();
+  test::temp_dir dir{"key"};
+  auto path = (dir.path() / "node.key").string();
   auto key = secret_key::generate();
   REQUIRE(save_key(key, path));
   struct stat st;
@@ -43,8 +34,8 @@ TEST_CASE("key file: save then load gives the same key, with mode 0600") {
 }
 
 TEST_CASE("key file: an existing file is never replaced") {
-  temp_dir dir;
-  auto path = (dir.path / "node.key").string();
+  test::temp_dir dir{"key"};
+  auto path = (dir.path() / "node.key").string();
   REQUIRE(save_key(secret_key::generate(), path));
   auto again = save_key(secret_key::generate(), path);
   REQUIRE_FALSE(again);
@@ -53,15 +44,15 @@ TEST_CASE("key file: an existing file is never replaced") {
 }
 
 TEST_CASE("key file: bad files are rejected with a message naming the problem") {
-  temp_dir dir;
+  test::temp_dir dir{"key"};
   SUBCASE("missing") {
-    auto r = load_key((dir.path / "absent.key").string());
+    auto r = load_key((dir.path() / "absent.key").string());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == key_file_errc::missing);
     CHECK(r.error().message.find("no such file") != std::string::npos);
   }
   SUBCASE("wrong size") {
-    auto p = dir.path / "short.key";
+    auto p = dir.path() / "short.key";
     write_file(p, 31, 0600);
     auto r = load_key(p.string());
     REQUIRE_FALSE(r);
@@ -69,7 +60,7 @@ TEST_CASE("key file: bad files are rejected with a message naming the problem") 
     CHECK(r.error().message.find("31 bytes") != std::string::npos);
   }
   SUBCASE("too open") {
-    auto p = dir.path / "open.key";
+    auto p = dir.path() / "open.key";
     write_file(p, 32, 0644);
     auto r = load_key(p.string());
     REQUIRE_FALSE(r);
@@ -77,7 +68,7 @@ TEST_CASE("key file: bad files are rejected with a message naming the problem") 
     CHECK(r.error().message.find("0644") != std::string::npos);
   }
   SUBCASE("a directory") {
-    auto r = load_key(dir.path.string());
+    auto r = load_key(dir.path().string());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == key_file_errc::unreadable);
   }
