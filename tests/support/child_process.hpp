@@ -37,7 +37,9 @@ private:
   std::string buffer_;
 };
 
-/// Polls `pred` every 50 ms until it holds or `timeout` passed.
+/// Polls `pred` every 50 ms until it holds or `timeout` passed. Polling is
+/// the only way here: the conditions are other processes' answers (e.g. what
+/// `mosaik status` reports), which nothing can wait on directly.
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
 } // namespace mosaik::test
