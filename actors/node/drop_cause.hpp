@@ -15,9 +15,9 @@ enum class drop_cause : unsigned char {
   unknown_kind,    // a frame kind this version does not know
   unexpected_kind, // a handshake frame on an established link
   no_handler,      // a data frame no local actor registered for
-  not_sent,        // send_frame to an unlinked peer or of a non-data kind
+  not_sent,        // send_frame to an unlinked peer or of a non-data kind (keep it last)
 };
-inline constexpr std::size_t drop_cause_count = 8;
+inline constexpr std::size_t drop_cause_count = static_cast<std::size_t>(drop_cause::not_sent) + 1;
 
 constexpr std::string_view to_string(drop_cause c) {
   switch (c) {

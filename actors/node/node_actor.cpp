@@ -102,7 +102,7 @@ void finish_shutdown(node_actor* self, caf::typed_response_promise<bool> rp) {
 
 caf::behavior node_behavior(node_actor* self) {
   self->set_default_handler([](caf::scheduled_actor* ptr, caf::message_view&) -> caf::result<caf::message> {
-    static_cast<node_actor*>(ptr)->state.count("mosaik.network.link.messages.dropped", {{"cause", "unexpected"}});
+    static_cast<node_actor*>(ptr)->state.m.unexpected.inc();
     return caf::sec::unexpected_message;
   });
   self->set_down_handler([=](caf::down_msg& dm) {

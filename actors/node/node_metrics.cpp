@@ -13,6 +13,7 @@ node_metrics node_metrics::bind(metrics::registry& r) {
   for (std::size_t i = 0; i < drop_cause_count; ++i)
     m.dropped[i] = r.counter("mosaik.network.link.frames.dropped",
                              {{"cause", std::string{to_string(static_cast<drop_cause>(i))}}});
+  m.unexpected = r.counter("mosaik.network.link.messages.dropped", {{"cause", "unexpected"}});
   return m;
 }
 

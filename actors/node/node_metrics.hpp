@@ -18,6 +18,7 @@ struct node_metrics {
   metrics::counter frames_sent;        // mosaik.network.link.frames.sent
   metrics::counter frames_received;    // mosaik.network.link.frames.received
   std::array<metrics::counter, drop_cause_count> dropped; // mosaik.network.link.frames.dropped{cause}
+  metrics::counter unexpected; // mosaik.network.link.messages.dropped{cause="unexpected"}: not a frame
 
   static node_metrics bind(metrics::registry& r);
   metrics::counter& drops(drop_cause c) { return dropped[static_cast<std::size_t>(c)]; }
