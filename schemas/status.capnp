@@ -15,8 +15,8 @@ struct PeerStatus {
 }
 
 struct Counter {
-  name @0 :Text;    # metric name, e.g. "link.closes.sent.different_network"
-  value @1 :UInt64; # its value since start
+  name @0 :Text;    # metric name with its labels, e.g. mosaik.network.link.closes.sent{reason="banned"}
+  value @1 :UInt64; # a counter's value since start, or a gauge's current value (rounded, negatives as 0)
 }
 
 struct Status {
@@ -25,6 +25,6 @@ struct Status {
   listenAddress @2 :Ids.Endpoint;   # where it accepts links
   uptimeMs @3 :UInt64;              # milliseconds since the node started
   peers @4 :List(PeerStatus);       # links that passed the handshake
-  counters @5 :List(Counter);       # link counters (closes, drops, bans, ...)
+  counters @5 :List(Counter);       # the node's metrics (the network label aside), by name
   tags @6 :List(Ids.Id);            # the node's tags
 }

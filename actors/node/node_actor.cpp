@@ -19,6 +19,10 @@ link::time_point now(node_actor* self) {
   return self->clock().now();
 }
 
+metrics::labels reason_label(wire::close_reason r) {
+  return {{"reason", std::string{wire::to_string(r)}}};
+}
+
 std::string name_of(const caf::strong_actor_ptr& remote) {
   if (!remote)
     return "anonymous";
@@ -34,7 +38,7 @@ void on_frame_msg(node_actor* self, const transport::frame_msg& m) {
   auto& st = self->state;
   auto sender = self->current_sender();
   if (!sender) {
-    st.count("link.frames.dropped.anonymous");
+    st.m.drops(drop_cause::anonymous).inc();
     return;
   }
   auto data = m.view();
@@ -46,7 +50,7 @@ void on_frame_msg(node_actor* self, const transport::frame_msg& m) {
     return;
   }
   if (!frame) {
-    st.count("link.frames.dropped.unauthenticated");
+    st.m.drops(drop_cause::unauthenticated).inc();
     return;
   }
   auto addr = caf::actor_cast<caf::actor_addr>(sender);
@@ -98,7 +102,7 @@ void finish_shutdown(node_actor* self, caf::typed_response_promise<bool> rp) {
 
 caf::behavior node_behavior(node_actor* self) {
   self->set_default_handler([](caf::scheduled_actor* ptr, caf::message_view&) -> caf::result<caf::message> {
-    static_cast<node_actor*>(ptr)->state.count("link.messages.dropped.unexpected");
+    static_cast<node_actor*>(ptr)->state.m.unexpected.inc();
     return caf::sec::unexpected_message;
   });
   self->set_down_handler([=](caf::down_msg& dm) {
@@ -146,7 +150,7 @@ caf::behavior node_behavior(node_actor* self) {
       auto i = st.links.find(cmd.to);
       bool data = cmd.kind >= wire::frame_kind::discovery && cmd.kind <= wire::frame_kind::sync;
       if (i == st.links.end() || !data) {
-        st.count("link.frames.dropped.not_sent");
+        st.m.drops(drop_cause::not_sent).inc();
         return;
       }
       send_on_link(self, i->second, cmd.kind, std::move(cmd.payload));
@@ -159,6 +163,7 @@ caf::behavior node_behavior(node_actor* self) {
     },
     [=](const dial& d) { add_dial(self, d.address, true); },
     [=](get_status) -> wire::node_status { return self->state.status(now(self)); },
+    [=](get_metrics) { return self->state.metrics; },
     [=](shutdown) -> caf::result<bool> {
       auto& st = self->state;
       auto rp = self->make_response_promise<bool>();
@@ -179,7 +184,7 @@ caf::behavior node_behavior(node_actor* self) {
       std::vector<peer_id> peers;
       for (auto& [peer, l] : st.links) {
         peers.push_back(peer);
-        st.count("link.closes.sent.departing");
+        st.count("mosaik.network.link.closes.sent", reason_label(wire::close_reason::departing));
         self->request(caf::actor_cast<caf::actor>(l.remote), st.cfg.link.departure_window, departure)
           .then([=](transport::frame_msg&) mutable { done(); }, [=](caf::error&) mutable { done(); });
       }
@@ -211,6 +216,9 @@ caf::actor spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
     st.key.emplace(std::move(*key));
     st.cfg = std::move(*cfg);
     st.started = now(self);
+    st.metrics = st.cfg.metrics ? st.cfg.metrics
+                                : std::make_shared<metrics::registry>(metrics::network_labels(st.me.network));
+    st.m = node_metrics::bind(*st.metrics);
     return node_behavior(self);
   };
   return sys.spawn(init, std::make_shared<node_config>(std::move(cfg)),

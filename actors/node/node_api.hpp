@@ -15,6 +15,9 @@
 //                                                node accepts them from any actor of ours
 //   dial{address}                                keep a link to this address
 //   get_status{}           -> wire::node_status
+//   get_metrics{}          -> std::shared_ptr<metrics::registry>
+//                                                the node's registry, for actors of the
+//                                                same node that count into it
 //   shutdown{}             -> bool               departure sent; the node then quits
 
 #include "actors/core/bytes.hpp"
@@ -22,6 +25,7 @@
 #include "actors/core/link/peer_address.hpp"
 #include "actors/core/wire/frame.hpp"
 #include "actors/core/wire/status.hpp"
+#include "actors/metrics/registry.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -79,6 +83,8 @@ struct dial {
 
 struct get_status {};
 
+struct get_metrics {};
+
 struct shutdown {};
 
 } // namespace mosaik::node
@@ -94,5 +100,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::dial)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_link)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_metrics)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<mosaik::metrics::registry>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::shutdown)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::wire::node_status)

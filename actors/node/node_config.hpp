@@ -5,9 +5,11 @@
 #include "actors/core/ids/ids.hpp"
 #include "actors/core/link/link_config.hpp"
 #include "actors/core/link/peer_address.hpp"
+#include "actors/metrics/registry.hpp"
 #include "schemas/codec/decode.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,9 @@ struct node_config {
   /// Seeds nonces and reconnect jitter (simulation). Unset: nonces come from
   /// the operating system and jitter from a random seed.
   std::optional<std::uint64_t> seed;
+  /// Where the node counts (e.g. one that an http_exposer serves). Unset: the
+  /// node makes its own, labelled with metrics::network_labels(network).
+  std::shared_ptr<metrics::registry> metrics;
 };
 
 } // namespace mosaik::node

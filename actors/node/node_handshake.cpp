@@ -24,7 +24,7 @@ using transport::dial_entry;
 void refuse(node_actor* self, const caf::strong_actor_ptr& sender, close_reason reason,
             const std::string& detail) {
   auto& st = self->state;
-  st.count("link.closes.sent." + std::string{wire::to_string(reason)});
+  st.count("mosaik.network.link.closes.sent", reason_label(reason));
   st.log->info("refused handshake from {}: {} ({})", name_of(sender), wire::to_string(reason), detail);
   respond(self, close_frame(reason, detail));
 }
@@ -109,7 +109,7 @@ void accept_proof(node_actor* self, const wire::frame& f, const caf::strong_acto
     if (st.clients.size() >= st.cfg.link.max_pending_handshakes)
       st.clients.erase(st.clients.begin());
     st.clients.insert(addr);
-    st.count("link.clients");
+    st.count("mosaik.network.link.clients");
     respond(self, {wire::frame_kind::proof, 0, std::move(ours)});
     return;
   }
@@ -124,7 +124,7 @@ void accept_proof(node_actor* self, const wire::frame& f, const caf::strong_acto
 void dial_failed(node_actor* self, std::uint64_t id, dial_entry& d,
                  std::optional<close_reason> reason, const std::string& detail) {
   auto& st = self->state;
-  st.count("link.dials.failed");
+  st.count("mosaik.network.link.dials.failed");
   st.log->debug("dial {} failed: {}", link::to_string(d.address), detail);
   if (reason == close_reason::self_connection) {
     st.log->warn("{} is this node itself; not dialling it again", link::to_string(d.address));
@@ -133,7 +133,7 @@ void dial_failed(node_actor* self, std::uint64_t id, dial_entry& d,
   }
   if (!d.persistent && ++d.failures >= st.cfg.link.max_dial_failures) {
     st.log->info("giving up on {} after {} failed attempts", link::to_string(d.address), d.failures);
-    st.count("link.dials.given_up");
+    st.count("mosaik.network.link.dials.given_up");
     st.dials.erase(id);
     return;
   }
@@ -294,7 +294,7 @@ void on_handshake_frame(node_actor* self, const wire::frame& f, const caf::stron
     default:
       break;
   }
-  st.count("link.frames.dropped.unauthenticated");
+  st.m.drops(drop_cause::unauthenticated).inc();
 }
 
 void on_accept_timeout(node_actor* self, const accept_timeout& t) {
@@ -319,7 +319,7 @@ std::uint64_t add_dial(node_actor* self, const link::peer_address& address, bool
     auto learned = std::count_if(st.dials.begin(), st.dials.end(),
                                  [](const auto& kv) { return !kv.second.persistent; });
     if (static_cast<std::size_t>(learned) >= st.cfg.link.max_learned_dials) {
-      st.count("link.dials.refused");
+      st.count("mosaik.network.link.dials.refused");
       return 0;
     }
   }

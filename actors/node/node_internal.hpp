@@ -26,6 +26,8 @@ struct redial {
 struct heartbeat_tick {};
 
 link::time_point now(node_actor* self);
+/// The `reason` label of mosaik.network.link.closes.{sent,received}.
+metrics::labels reason_label(wire::close_reason r);
 std::string name_of(const caf::strong_actor_ptr& remote);
 
 // -- handshake (node_handshake.cpp) -------------------------------------------

@@ -38,15 +38,15 @@ void notify(node_actor* self, const link_event& e) {
 
 /// A bad frame from an authenticated peer: count it, and ban the peer once
 /// its score crosses the threshold.
-void misbehave(node_actor* self, transport::link_entry& l, const std::string& what) {
+void misbehave(node_actor* self, transport::link_entry& l, drop_cause what) {
   auto& st = self->state;
-  st.count("link.frames.dropped." + what);
+  st.m.drops(what).inc();
   auto until = st.misbehaviour.offend(l.peer, now(self));
   if (!until)
     return;
-  st.count("link.bans");
+  st.count("mosaik.network.link.bans");
   auto secs = std::chrono::duration_cast<std::chrono::seconds>(*until - now(self)).count();
-  st.log->warn("peer {} keeps sending bad frames ({}); banned for {} s", l.peer.short_hex(), what, secs);
+  st.log->warn("peer {} keeps sending bad frames ({}); banned for {} s", l.peer.short_hex(), to_string(what), secs);
   drop_link(self, l.peer, close_reason::protocol_violation,
             "too many bad frames; banned for " + std::to_string(secs) + " s", true);
 }
@@ -54,7 +54,7 @@ void misbehave(node_actor* self, transport::link_entry& l, const std::string& wh
 void on_ack(node_actor* self, transport::link_entry& l, const wire::frame& f) {
   auto seq = decode_u64(f.payload);
   if (!seq)
-    return misbehave(self, l, "garbage");
+    return misbehave(self, l, drop_cause::garbage);
   auto i = l.pings.find(*seq);
   if (i == l.pings.end())
     return; // too old or a duplicate
@@ -80,7 +80,7 @@ void on_peer_hints(node_actor* self, transport::link_entry& l, const wire::frame
   auto& st = self->state;
   auto hints = codec::decode_peer_hints(f.payload, st.cfg.limits);
   if (!hints)
-    return misbehave(self, l, "garbage");
+    return misbehave(self, l, drop_cause::garbage);
   for (const auto& h : *hints)
     if (*h.peer != st.me.self && st.links.count(*h.peer) == 0
         && !st.misbehaviour.banned(*h.peer, now(self)))
@@ -100,7 +100,7 @@ void respond(node_actor* self, const wire::frame& f) {
 void send_close(node_actor* self, const caf::strong_actor_ptr& remote, close_reason reason,
                 const std::string& detail) {
   auto& st = self->state;
-  st.count("link.closes.sent." + std::string{wire::to_string(reason)});
+  st.count("mosaik.network.link.closes.sent", reason_label(reason));
   st.log->info("closing link to {}: {} ({})", name_of(remote), wire::to_string(reason), detail);
   if (remote)
     self->send(caf::actor_cast<caf::actor>(remote), transport::to_msg(close_frame(reason, detail)));
@@ -108,14 +108,14 @@ void send_close(node_actor* self, const caf::strong_actor_ptr& remote, close_rea
 
 void count_received_close(node_actor* self, const wire::close& c, const std::string& from) {
   auto& st = self->state;
-  st.count("link.closes.received." + std::string{wire::to_string(c.reason)});
+  st.count("mosaik.network.link.closes.received", reason_label(c.reason));
   st.log->info("{} closed the link: {} ({})", from, wire::to_string(c.reason), c.detail);
 }
 
 void send_on_link(node_actor* self, transport::link_entry& l, frame_kind kind, bytes payload) {
   auto& st = self->state;
-  st.count("link.frames.out");
-  st.count("link.bytes.out", payload.size());
+  st.m.frames_sent.inc();
+  st.m.egress_bytes.inc(payload.size());
   self->send(caf::actor_cast<caf::actor>(l.remote),
              transport::to_msg({kind, l.next_sequence++, std::move(payload)}));
 }
@@ -134,7 +134,7 @@ void establish_link(node_actor* self, const peer_id& peer, const caf::strong_act
   st.by_node[l.node] = peer;
   st.links.insert_or_assign(peer, std::move(l));
   self->monitor(remote);
-  st.count("link.up");
+  st.m.connections_opened.inc();
   st.log->info("link up with {} at {} ({} dialled)", peer.short_hex(), link::to_string(address),
                our_side == link::side::dialer ? "we" : "they");
   notify(self, link_event{peer, address, true, close_reason::unspecified});
@@ -155,7 +155,7 @@ void drop_link(node_actor* self, peer_id peer, close_reason reason, const std::s
   if (send_close_frame)
     send_close(self, l.remote, reason, detail);
   self->demonitor(caf::actor_cast<caf::actor_addr>(l.remote));
-  st.count("link.down");
+  st.m.connections_closed.inc();
   st.log->info("link down with {}: {} ({})", peer.short_hex(), wire::to_string(reason), detail);
   notify(self, link_event{peer, l.address, false, reason});
   plan_reconnect(self, peer, l.address, reason);
@@ -166,12 +166,13 @@ void on_link_frame(node_actor* self, transport::link_entry& l,
   auto& st = self->state;
   if (!f) {
     switch (f.error().code) {
-      case codec::decode_errc::too_large: return misbehave(self, l, "oversized");
-      case codec::decode_errc::unknown_kind: return misbehave(self, l, "unknown_kind");
-      default: return misbehave(self, l, "garbage");
+      case codec::decode_errc::too_large: return misbehave(self, l, drop_cause::oversized);
+      case codec::decode_errc::unknown_kind: return misbehave(self, l, drop_cause::unknown_kind);
+      default: return misbehave(self, l, drop_cause::garbage);
     }
   }
-  st.count("link.frames.in");
+  st.m.frames_received.inc();
+  st.m.ingress_bytes.inc(f->payload.size());
   bool request = self->current_message_id().is_request();
   switch (f->kind) {
     case frame_kind::heartbeat:
@@ -193,9 +194,9 @@ void on_link_frame(node_actor* self, transport::link_entry& l,
         drop_link(self, l.peer, close_reason::connection_lost, "the peer started a new handshake", false);
         return on_handshake_frame(self, *f, sender);
       }
-      return misbehave(self, l, "unexpected_kind");
+      return misbehave(self, l, drop_cause::unexpected_kind);
     case frame_kind::proof:
-      return misbehave(self, l, "unexpected_kind");
+      return misbehave(self, l, drop_cause::unexpected_kind);
     case frame_kind::peers:
       return on_peer_hints(self, l, *f);
     case frame_kind::status:
@@ -203,10 +204,9 @@ void on_link_frame(node_actor* self, transport::link_entry& l,
         respond(self, {frame_kind::status, 0, codec::encode_status(st.status(now(self)))});
       return;
     default: {
-      st.count("link.bytes.in", f->payload.size());
       auto h = st.handlers.find(f->kind);
       if (h == st.handlers.end()) {
-        st.count("link.frames.dropped.no_handler");
+        st.m.drops(drop_cause::no_handler).inc();
         return;
       }
       self->send(h->second, frame_received{l.peer, f->kind, std::move(f->payload)});

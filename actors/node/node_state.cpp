@@ -1,8 +1,11 @@
 #include "actors/node/node_state.hpp"
 
+#include "schemas/codec/status_codec.hpp"
+
 #include <sodium.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 
 namespace mosaik::node {
@@ -19,14 +22,17 @@ wire::node_status node_state::status(link::time_point now) const {
     s.peers.push_back({peer, l.address,
                        static_cast<std::uint64_t>(l.rtt.has_sample() ? l.rtt.srtt().count() : 0),
                        "up"});
-  s.counters.assign(counters.begin(), counters.end());
+  for (const auto& [name, value] : metrics->snapshot()) {
+    if (s.counters.size() == codec::max_status_counters)
+      break; // what a status reader accepts
+    s.counters.emplace_back(name, value > 0 ? static_cast<std::uint64_t>(std::llround(value)) : 0);
+  }
   s.tags = cfg.tags;
   return s;
 }
 
-std::uint64_t node_state::counter(const std::string& name) const {
-  auto i = counters.find(name);
-  return i == counters.end() ? 0 : i->second;
+std::uint64_t node_state::counter(const std::string& name, const metrics::labels& l) const {
+  return static_cast<std::uint64_t>(metrics->value(name, l));
 }
 
 wire::nonce node_state::fresh_nonce() {

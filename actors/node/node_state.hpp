@@ -7,7 +7,9 @@
 #include "actors/core/link/replay_guard.hpp"
 #include "actors/core/wire/frame.hpp"
 #include "actors/core/wire/status.hpp"
+#include "actors/metrics/registry.hpp"
 #include "actors/node/node_config.hpp"
+#include "actors/node/node_metrics.hpp"
 #include "actors/transport/dial_entry.hpp"
 #include "actors/transport/link_entry.hpp"
 #include "actors/transport/pending_accept.hpp"
@@ -49,14 +51,21 @@ struct node_state {
   std::uint64_t next_generation = 1;
   std::unique_ptr<link::replay_guard> replay;
   link::misbehaviour_tracker misbehaviour;
-  std::map<std::string, std::uint64_t> counters;
+  /// The node's metrics (from cfg.metrics, or its own); the only store of
+  /// its counters. Actors of this node count into the same registry.
+  std::shared_ptr<metrics::registry> metrics;
+  node_metrics m;
   std::vector<caf::actor> link_subscribers;
   std::map<wire::frame_kind, caf::actor> handlers;
   std::shared_ptr<spdlog::logger> log;
 
   wire::node_status status(link::time_point now) const;
-  void count(const std::string& name, std::uint64_t n = 1) { counters[name] += n; }
-  std::uint64_t counter(const std::string& name) const;
+  /// Counts a rare event (a name lookup each time; per-frame series are in `m`).
+  void count(const std::string& name, const metrics::labels& l = {}, std::uint64_t n = 1) {
+    metrics->counter(name, l).inc(n);
+  }
+  /// A counter's value (0 when never counted).
+  std::uint64_t counter(const std::string& name, const metrics::labels& l = {}) const;
   wire::nonce fresh_nonce();
 };
 

@@ -4,6 +4,7 @@
 #include "actors/core/link/peer_address.hpp"
 #include "actors/identity/key_file.hpp"
 #include "actors/logging/log.hpp"
+#include "actors/metrics/http_exposer.hpp"
 #include "actors/node/node_actor.hpp"
 #include "actors/node/node_api.hpp"
 #include "actors/transport/system_config.hpp"
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <pthread.h>
 #include <string>
 #include <vector>
@@ -30,6 +32,7 @@ struct node_options {
   std::string key_file;
   std::string data_dir;
   std::vector<std::string> tags;
+  std::string metrics_addr; // empty: no HTTP endpoint
 };
 
 /// --key FILE is loaded, or created when missing; without it a key lives in
@@ -55,8 +58,20 @@ int run_node(const node_options& o) {
     std::cerr << "mosaik node: " << msg << '\n';
     return 1;
   };
+  auto usage = [](const std::string& msg) {
+    std::cerr << "mosaik node: " << msg << '\n';
+    return 2;
+  };
+  std::optional<wire::endpoint> metrics_at;
+  if (!o.metrics_addr.empty()) {
+    auto at = link::parse_endpoint(o.metrics_addr, true);
+    if (!at)
+      return usage("--metrics-addr: " + at.error());
+    metrics_at = *at;
+  }
   node::node_config cfg;
   cfg.network = o.network;
+  cfg.metrics = std::make_shared<metrics::registry>(metrics::network_labels(network_id::from(o.network)));
   auto listen = link::parse_endpoint(o.listen, true);
   if (!listen)
     return fail(listen.error());
@@ -85,6 +100,13 @@ int run_node(const node_options& o) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::unique_ptr<metrics::http_exposer> exposer; // its threads inherit the mask
+  if (metrics_at) {
+    auto e = metrics::http_exposer::start(*metrics_at, cfg.metrics);
+    if (!e)
+      return usage(e.error());
+    exposer = std::move(*e);
+  }
   transport::system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
   auto n = node::spawn_node(sys, cfg, std::move(*key));
@@ -94,6 +116,8 @@ int run_node(const node_options& o) {
     .receive(
       [&](const node::ready_info& r) {
         std::cout << "mosaik node " << r.peer.hex() << '@' << link::to_string(r.listen) << std::endl;
+        if (exposer)
+          std::cout << "metrics " << exposer->url() << std::endl;
       },
       [&](caf::error& err) { code = fail("cannot start: " + sys.render(err)); });
   if (code != 0) {
@@ -121,6 +145,8 @@ void add_node_command(CLI::App& app, command_fn& selected) {
   cmd->add_option("--key", o->key_file, "Secret key file; created (mode 0600) when missing");
   cmd->add_option("--data-dir", o->data_dir, "Directory for the node's files (its key when --key is not given)");
   cmd->add_option("--tag", o->tags, "A tag this node advertises (repeatable)");
+  cmd->add_option("--metrics-addr", o->metrics_addr,
+                  "host:port (numeric host) to serve Prometheus metrics on at /metrics; port 0 picks one");
   cmd->callback([&selected, o] { selected = [o] { return run_node(*o); }; });
 }
 

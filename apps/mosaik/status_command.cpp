@@ -73,6 +73,9 @@ void print_table(const wire::node_status& s) {
     std::cout << "  " << p.peer.short_hex() << "  " << std::left << std::setw(22)
               << link::to_string(p.address) << std::setw(4) << p.state << std::right << std::setw(8)
               << (p.rtt_us ? std::to_string(p.rtt_us) + " us" : std::string{"-"}) << '\n';
+  std::cout << "metrics  " << s.counters.size() << "   (name{labels}, value)\n";
+  for (const auto& [name, value] : s.counters)
+    std::cout << "  " << std::left << std::setw(60) << name << std::right << ' ' << value << '\n';
 }
 
 int run_status(const status_options& o) {
@@ -99,7 +102,7 @@ int run_status(const status_options& o) {
 
 void add_status_command(CLI::App& app, command_fn& selected) {
   auto o = std::make_shared<status_options>();
-  auto* cmd = app.add_subcommand("status", "Print a node's peer id, network, uptime and links");
+  auto* cmd = app.add_subcommand("status", "Print a node's peer id, network, uptime, links and metrics");
   cmd->add_option("ADDR", o->address, "host:port the node listens on")->required();
   cmd->add_option("--network", o->network, "The network the node belongs to")->required();
   cmd->add_flag("--json", o->json, "One JSON object instead of a table");

@@ -127,7 +127,7 @@ TEST_CASE("proc: SIGTERM departs, exits 0, and the peers drop the link") {
   CHECK(*code == 0);
   CHECK(eventually([&] { return !c.reports(0, leaving) && !c.reports(2, leaving); }, 2s));
   auto r = c.status(0);
-  CHECK(r.out.find("\"link.closes.received.departing\":1") != std::string::npos);
+  CHECK(r.out.find(R"("mosaik.network.link.closes.received{reason=\"departing\"}":1)") != std::string::npos);
   for (std::size_t i : {0u, 2u}) {
     REQUIRE(c.nodes[i].proc->signal(SIGINT));
     auto rc = c.nodes[i].proc->wait(5s);

@@ -37,7 +37,7 @@ TEST_CASE("sim faults: a partition kills the link after its heartbeat budget, he
   REQUIRE(c.downs(0, 1) == 1);
   CHECK(c.last_event(0).reason == close_reason::heartbeat_timeout);
   CHECK(c.last_event(1).reason == close_reason::heartbeat_timeout);
-  CHECK(c.counter(0, "link.closes.sent.heartbeat_timeout") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "heartbeat_timeout"}}) == 1);
   c.heal(c.n(0), c.n(1));
   REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.linked(1, 0); }, 40s));
   CHECK(c.ups(0, 1) == 2);
@@ -150,9 +150,9 @@ TEST_CASE("sim faults: simultaneous dials leave exactly one link") {
     CHECK(c.link_count(1) == 1);
     // The smaller peer id refused the other's hello; the other saw why.
     auto small = c.peer(0) < c.peer(1) ? 0u : 1u;
-    auto refused = c.counter(small, "link.closes.sent.already_connected");
-    CHECK(refused == c.counter(1 - small, "link.closes.received.already_connected"));
-    CHECK(c.counter(1 - small, "link.closes.sent.already_connected") == 0);
+    auto refused = c.counter(small, "mosaik.network.link.closes.sent", {{"reason", "already_connected"}});
+    CHECK(refused == c.counter(1 - small, "mosaik.network.link.closes.received", {{"reason", "already_connected"}}));
+    CHECK(c.counter(1 - small, "mosaik.network.link.closes.sent", {{"reason", "already_connected"}}) == 0);
     crossed += refused;
   }
   CHECK(crossed > 0);
@@ -168,7 +168,7 @@ TEST_CASE("sim faults: a departing node is dropped at once and not re-dialled") 
   CHECK_FALSE(c.linked(0, 1));
   REQUIRE(c.downs(0, 1) == 1);
   CHECK(c.events(0).back().reason == close_reason::departing);
-  CHECK(c.counter(0, "link.closes.received.departing") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.closes.received", {{"reason", "departing"}}) == 1);
   CHECK(c.linked(0, 2));
   c.run(10s);
   CHECK(c.ups(0, 1) == 1);
@@ -205,8 +205,8 @@ TEST_CASE("sim faults: the same seed replays the same run") {
     c.run(20s);
     std::vector<std::uint64_t> trace;
     for (std::size_t i = 0; i < 4; ++i)
-      for (const auto& [name, value] : c.state(i).counters)
-        trace.push_back(value);
+      for (const auto& m : c.state(i).metrics->snapshot())
+        trace.push_back(static_cast<std::uint64_t>(m.value));
     return trace;
   };
   auto a = run_once(41);
@@ -241,7 +241,7 @@ TEST_CASE("sim faults: a lost peer is re-dialled for a while, a bootstrap addres
   CHECK(c.state(0).dials.size() == 1); // node 0 learned node 1's address from its hello
   c.run(150s, 100ms);
   CHECK(c.state(0).dials.empty());
-  CHECK(c.counter(0, "link.dials.given_up") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.dials.given_up") == 1);
   REQUIRE(c.state(1).dials.size() == 1); // node 1's bootstrap entry stays
   CHECK(c.state(1).dials.begin()->second.persistent);
   // Healing lets the bootstrap dial through.

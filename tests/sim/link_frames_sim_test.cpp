@@ -66,7 +66,7 @@ TEST_CASE("sim frames: data frames reach the handler of their kind with the send
   // No handler for group frames: dropped and counted.
   caf::anon_send(c.node_actor(1), ::mosaik::node::send_frame{c.peer(0), frame_kind::group, {1}});
   c.run_messages();
-  CHECK(c.counter(0, "link.frames.dropped.no_handler") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "no_handler"}}) == 1);
 }
 
 TEST_CASE("sim frames: garbage, oversized and unknown frames are dropped and counted") {
@@ -77,9 +77,9 @@ TEST_CASE("sim frames: garbage, oversized and unknown frames are dropped and cou
   c.rogue_send_raw(r, ingress, std::vector<char>(13, 'x'));
   c.rogue_send(r, ingress, frame_of(static_cast<std::uint16_t>(frame_kind::stream), 8192));
   c.rogue_send(r, ingress, frame_of(99, 4));
-  CHECK(c.counter(0, "link.frames.dropped.garbage") == 2);
-  CHECK(c.counter(0, "link.frames.dropped.oversized") == 1);
-  CHECK(c.counter(0, "link.frames.dropped.unknown_kind") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "garbage"}}) == 2);
+  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "oversized"}}) == 1);
+  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "unknown_kind"}}) == 1);
   CHECK(c.got.empty());
   // Below the ban threshold the link stays, and good frames still flow.
   CHECK(c.linked(0, 1));
@@ -94,16 +94,16 @@ TEST_CASE("sim frames: a peer that keeps sending garbage is disconnected and ban
   auto ingress = c.ingress_on(1);
   for (int i = 0; i < 8; ++i)
     c.rogue_send_raw(r, ingress, std::vector<char>(16, '\x01'));
-  CHECK(c.counter(0, "link.bans") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.bans") == 1);
   CHECK_FALSE(c.linked(0, 1));
   REQUIRE(c.downs(0, 1) == 1);
-  CHECK(c.counter(0, "link.closes.sent.protocol_violation") == 1);
-  CHECK(c.counter(1, "link.closes.received.protocol_violation") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "protocol_violation"}}) == 1);
+  CHECK(c.counter(1, "mosaik.network.link.closes.received", {{"reason", "protocol_violation"}}) == 1);
   // Node 1 re-dials and is refused while the ban lasts (60 s).
   c.run(30s);
   CHECK_FALSE(c.linked(0, 1));
-  CHECK(c.counter(0, "link.closes.sent.banned") >= 1);
-  CHECK(c.counter(1, "link.closes.received.banned") >= 1);
+  CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "banned"}}) >= 1);
+  CHECK(c.counter(1, "mosaik.network.link.closes.received", {{"reason", "banned"}}) >= 1);
   // The other peer never noticed.
   CHECK(c.linked(0, 2));
   CHECK(c.downs(0, 2) == 0);
@@ -121,13 +121,13 @@ TEST_CASE("sim frames: frames from a CAF node that is not an authenticated peer 
   c.rogue_send(r, ingress, frame_of(static_cast<std::uint16_t>(frame_kind::stream), 4));
   c.rogue_send(r, ingress, frame_of(static_cast<std::uint16_t>(frame_kind::heartbeat), 0));
   c.rogue_send_raw(r, ingress, std::vector<char>(16, 'g'));
-  CHECK(c.counter(0, "link.frames.dropped.unauthenticated") == 3);
+  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "unauthenticated"}}) == 3);
   CHECK(c.state(0).links.empty());
   CHECK(c.state(0).accepting.empty());
   // Anything that is not a frame is dropped too.
   caf::anon_send(ingress, std::string{"not a frame"});
   c.run_messages();
-  CHECK(c.counter(0, "link.messages.dropped.unexpected") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.messages.dropped", {{"cause", "unexpected"}}) == 1);
 }
 
 TEST_CASE("sim frames: heartbeats measure a round-trip time per peer") {

@@ -12,12 +12,13 @@ using wire::frame_kind;
 
 namespace {
 
-std::string sent(close_reason r) {
-  return "link.closes.sent." + std::string{wire::to_string(r)};
+/// Closes node i sent / received with reason r.
+std::uint64_t sent(sim_cluster& c, std::size_t i, close_reason r) {
+  return c.counter(i, "mosaik.network.link.closes.sent", {{"reason", std::string{wire::to_string(r)}}});
 }
 
-std::string received(close_reason r) {
-  return "link.closes.received." + std::string{wire::to_string(r)};
+std::uint64_t received(sim_cluster& c, std::size_t i, close_reason r) {
+  return c.counter(i, "mosaik.network.link.closes.received", {{"reason", std::string{wire::to_string(r)}}});
 }
 
 /// A hand-driven dialer for rogue tests.
@@ -85,8 +86,8 @@ TEST_CASE("sim handshake: a different network is refused, seen on both sides") {
   c.run(3s);
   CHECK_FALSE(c.linked(0, 1));
   CHECK_FALSE(c.linked(1, 0));
-  CHECK(c.counter(0, sent(close_reason::different_network)) >= 1);
-  CHECK(c.counter(1, received(close_reason::different_network)) >= 1);
+  CHECK(sent(c, 0, close_reason::different_network) >= 1);
+  CHECK(received(c, 1, close_reason::different_network) >= 1);
   CHECK(c.state(0).links.empty());
   CHECK(c.state(0).accepting.empty());
   CHECK(c.events(0).empty());
@@ -100,8 +101,8 @@ TEST_CASE("sim handshake: a protocol version out of range is refused") {
   c.start_all();
   c.run(2s);
   CHECK_FALSE(c.linked(1, 0));
-  CHECK(c.counter(0, sent(close_reason::version_mismatch)) >= 1);
-  CHECK(c.counter(1, received(close_reason::version_mismatch)) >= 1);
+  CHECK(sent(c, 0, close_reason::version_mismatch) >= 1);
+  CHECK(received(c, 1, close_reason::version_mismatch) >= 1);
 }
 
 TEST_CASE("sim handshake: dialling oneself is refused and not retried") {
@@ -110,8 +111,8 @@ TEST_CASE("sim handshake: dialling oneself is refused and not retried") {
   c.start_all();
   c.run(5s);
   CHECK(c.state(0).links.empty());
-  CHECK(c.counter(0, sent(close_reason::self_connection)) == 1);
-  CHECK(c.counter(0, received(close_reason::self_connection)) == 1);
+  CHECK(sent(c, 0, close_reason::self_connection) == 1);
+  CHECK(received(c, 0, close_reason::self_connection) == 1);
   CHECK(c.state(0).dials.empty());
 }
 
@@ -133,7 +134,7 @@ TEST_CASE("sim handshake: a forged proof is refused as an invalid signature") {
   auto closed = as_close(r.replies->back());
   REQUIRE(closed);
   CHECK(closed->reason == close_reason::invalid_signature);
-  CHECK(c.counter(0, sent(close_reason::invalid_signature)) == 1);
+  CHECK(sent(c, 0, close_reason::invalid_signature) == 1);
   CHECK(c.state(0).links.empty());
   CHECK(c.state(0).accepting.empty());
 }
@@ -165,7 +166,7 @@ TEST_CASE("sim handshake: a replayed hello and proof are refused as stale") {
   auto orphan = as_close(r.replies->back());
   REQUIRE(orphan);
   CHECK(orphan->reason == close_reason::stale_proof);
-  CHECK(c.counter(0, sent(close_reason::stale_proof)) == 2);
+  CHECK(sent(c, 0, close_reason::stale_proof) == 2);
 }
 
 TEST_CASE("sim handshake: a dialler that never proves itself times out") {
@@ -180,7 +181,7 @@ TEST_CASE("sim handshake: a dialler that never proves itself times out") {
   CHECK(c.state(0).accepting.size() == 1);
   c.run(200ms);
   CHECK(c.state(0).accepting.empty());
-  CHECK(c.counter(0, sent(close_reason::handshake_timeout)) == 1);
+  CHECK(sent(c, 0, close_reason::handshake_timeout) == 1);
   CHECK(c.state(0).links.empty());
 }
 
@@ -193,6 +194,6 @@ TEST_CASE("sim handshake: dialling the wrong peer id is refused by the dialler")
   c.start(1);
   c.run(1s);
   CHECK_FALSE(c.linked(1, 0));
-  CHECK(c.counter(1, sent(close_reason::unexpected_peer)) >= 1);
-  CHECK(c.counter(0, received(close_reason::unexpected_peer)) >= 1);
+  CHECK(sent(c, 1, close_reason::unexpected_peer) >= 1);
+  CHECK(received(c, 0, close_reason::unexpected_peer) >= 1);
 }

@@ -138,8 +138,8 @@ wire::node_status sim_cluster::status(std::size_t i) {
   return state(i).status((*this)[i].sched.clock().now());
 }
 
-std::uint64_t sim_cluster::counter(std::size_t i, const std::string& name) {
-  return state(i).counter(name);
+std::uint64_t sim_cluster::counter(std::size_t i, const std::string& name, const metrics::labels& l) {
+  return state(i).counter(name, l);
 }
 
 std::size_t sim_cluster::ups(std::size_t i, std::size_t j) const {

@@ -58,7 +58,8 @@ public:
   caf::actor node_actor(std::size_t i) const { return nodes_.at(i); }
   ::mosaik::node::node_state& state(std::size_t i);
   wire::node_status status(std::size_t i);
-  std::uint64_t counter(std::size_t i, const std::string& name);
+  /// Node i's counter `name` with labels `l` (its network label aside).
+  std::uint64_t counter(std::size_t i, const std::string& name, const metrics::labels& l = {});
   /// Link events node i reported, in order.
   const std::vector<::mosaik::node::link_event>& events(std::size_t i) const { return *events_.at(i); }
   std::size_t ups(std::size_t i, std::size_t j) const;

@@ -12,7 +12,8 @@ TEST_CASE("status codec: round-trip with peers, counters and tags") {
   s.listen_address = {"127.0.0.1", 4000};
   s.uptime_ms = 1234;
   s.peers.push_back({s.peer, {"10.0.0.2", 4001}, 250, "up"});
-  s.counters.emplace_back("link.up", 3);
+  s.counters.emplace_back("mosaik.network.connections.opened", 3);
+  s.counters.emplace_back(R"(mosaik.network.link.closes.sent{reason="banned"})", 1);
   s.tags.push_back(tag::from("gpu"));
   auto r = codec::decode_status(codec::encode_status(s));
   REQUIRE(r);
