@@ -153,6 +153,7 @@ TEST_CASE("sim crash: a stopped node can be restarted") {
 TEST_CASE("sim crash: a seeded crash/restart loop of a 5-node mesh always ends in a full mesh") {
   constexpr std::size_t n = 5;
   auto run_loop = [](std::uint64_t seed) {
+    INFO("seed " << seed);
     mesh c{n, seed};
     std::mt19937_64 rng{seed};
     auto pick = [&](std::size_t below) { return static_cast<std::size_t>(rng() % below); };
@@ -168,7 +169,6 @@ TEST_CASE("sim crash: a seeded crash/restart loop of a 5-node mesh always ends i
         c.restart(v);
       c.run(some_time(3000)); // the next crash may come before the mesh healed
     }
-    INFO("seed " << seed);
     REQUIRE(c.run_until([&] { return c.full_mesh(); }, 60s));
     c.run(5s);
     CHECK(c.full_mesh());
@@ -182,7 +182,8 @@ TEST_CASE("sim crash: a seeded crash/restart loop of a 5-node mesh always ends i
     }
     return trace;
   };
-  for (std::uint64_t seed = 61; seed < 65; ++seed)
+  // Seeds 1000-1399 passed too when this was written (about 11 s).
+  for (std::uint64_t seed = 61; seed < 69; ++seed)
     run_loop(seed);
   // Seeded: the same seed replays the same run.
   CHECK(run_loop(61) == run_loop(61));
