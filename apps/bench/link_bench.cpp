@@ -2,7 +2,10 @@
 // between two node processes on loopback, next to plain CAF remote-actor
 // messaging (a std::vector<char> to a published echo actor) in the same run.
 //
-//   mosaik_bench_link [--rounds N] [--frames N]
+//   mosaik_bench_link [--rounds N] [--frames N] [--caf OPTION]...
+//
+// --caf passes an option in CAF's command-line syntax to the actor systems
+// of both processes, e.g. --caf --work-stealing.moderate-poll-attempts=0.
 //
 // The parent forks a server process (`--serve`) that runs a node and a plain
 // echo actor. Payload byte 0 says what to do with a message: 'P' echo it,
@@ -19,12 +22,16 @@
 #include <caf/scoped_actor.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,12 +100,27 @@ caf::behavior echo(caf::event_based_actor* self, caf::actor node) {
   };
 }
 
-int serve() {
+/// Applies the --caf options (CAF's own command-line syntax, e.g.
+/// --work-stealing.moderate-poll-attempts=0) to a process's actor system.
+bool configure(transport::system_config& cfg, const std::vector<std::string>& caf_options) {
+  if (caf_options.empty())
+    return true;
+  std::istringstream no_ini; // never read caf-application.ini from the working directory
+  if (auto err = cfg.parse(caf_options, no_ini)) {
+    std::cerr << "mosaik_bench_link: bad --caf option: " << caf::to_string(err) << '\n';
+    return false;
+  }
+  return true;
+}
+
+int serve(const std::vector<std::string>& caf_options) {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   transport::system_config cfg;
+  if (!configure(cfg, caf_options))
+    return 1;
   caf::actor_system sys{cfg};
   node::node_config ncfg;
   ncfg.network = "bench";
@@ -122,15 +144,117 @@ int serve() {
   return 0;
 }
 
-struct result {
-  double rtt_us = 0;       // median round trip
-  double frames_per_s = 0; // one-way throughput
+enum class path { caf, routed, direct };
+constexpr std::array<path, 3> all_paths{path::caf, path::routed, path::direct};
+
+/// What the driver is asked to time (local messages, never announced).
+struct round_trip_cmd {
+  path via;
+  std::size_t size;
+};
+struct burst_cmd {
+  path via;
+  std::size_t size;
+  int frames;
 };
 
-std::vector<char> payload_of(char what, std::size_t size) {
+/// Where the driver sends: its node (routed), the server node's ingress
+/// (direct) and the proxy of the server's plain echo actor (caf).
+struct targets {
+  caf::actor node;
+  peer_id server;
+  caf::actor ingress;
+  caf::actor echo;
+};
+
+} // namespace
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(round_trip_cmd)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(burst_cmd)
+
+namespace {
+
+std::vector<char> plain(char what, std::size_t size) {
   std::vector<char> p(std::max<std::size_t>(size, 1), 'x');
   p[0] = what;
   return p;
+}
+
+/// The sending side is an event-based actor, as every real user of links
+/// is (group, stream and discovery actors), so all three paths start on a
+/// CAF worker and none pays for a thread crossing the others do not. It
+/// times one round trip or one burst per command and answers with the
+/// elapsed microseconds.
+caf::behavior driver(caf::event_based_actor* self, std::shared_ptr<targets> to) {
+  struct waiting {
+    caf::response_promise rp;
+    clock_type::time_point t0;
+  };
+  auto pending = std::make_shared<std::optional<waiting>>();
+  auto elapsed_us = [](clock_type::time_point t0) {
+    return std::chrono::duration<double, std::micro>(clock_type::now() - t0).count();
+  };
+  // Byte 1 tells the server to answer the same way.
+  auto send_frame = [=](path via, char what, std::size_t size) {
+    bytes p(std::max<std::size_t>(size, 2), 'x');
+    p[0] = static_cast<std::uint8_t>(what);
+    p[1] = via == path::direct ? 'D' : 'R';
+    if (via == path::direct)
+      self->send(to->ingress, transport::to_msg({frame_kind::stream, 0, std::move(p)}));
+    else
+      self->send(to->node, node::send_frame{to->server, frame_kind::stream, std::move(p)});
+  };
+  auto finish_plain = [=](caf::response_promise rp, clock_type::time_point t0) {
+    return [=](std::vector<char>&) mutable { rp.deliver(elapsed_us(t0)); };
+  };
+  auto fail = [=](caf::response_promise rp) {
+    return [=](caf::error& err) mutable { rp.deliver(std::move(err)); };
+  };
+  return {
+    [=](const round_trip_cmd& cmd) {
+      auto rp = self->make_response_promise();
+      auto t0 = clock_type::now();
+      if (cmd.via == path::caf) {
+        self->request(to->echo, std::chrono::seconds{10}, plain(ping, cmd.size))
+          .then(finish_plain(rp, t0), fail(rp));
+        return;
+      }
+      *pending = waiting{rp, t0};
+      send_frame(cmd.via, ping, cmd.size);
+    },
+    [=](const burst_cmd& cmd) {
+      auto rp = self->make_response_promise();
+      auto t0 = clock_type::now();
+      if (cmd.via == path::caf) {
+        // One-way plain messages carry an atom so they never expect a reply.
+        for (int i = 0; i < cmd.frames; ++i)
+          self->send(to->echo, caf::atom("t"), plain(through, cmd.size));
+        self->request(to->echo, std::chrono::seconds{60}, plain(end_mark, cmd.size))
+          .then(finish_plain(rp, t0), fail(rp));
+        return;
+      }
+      for (int i = 0; i < cmd.frames; ++i)
+        send_frame(cmd.via, through, cmd.size);
+      *pending = waiting{rp, t0};
+      send_frame(cmd.via, end_mark, cmd.size);
+    },
+    [=](node::frame_received&) {
+      if (!*pending)
+        return;
+      auto w = std::move(**pending);
+      pending->reset();
+      w.rp.deliver(elapsed_us(w.t0));
+    },
+  };
+}
+
+/// Asks the driver to time one command.
+template <class Cmd>
+double timed(caf::scoped_actor& self, const caf::actor& drv, Cmd cmd) {
+  double us = 0;
+  self->request(drv, std::chrono::seconds{120}, cmd)
+    .receive([&](double x) { us = x; }, [](caf::error&) {});
+  return us;
 }
 
 double median(std::vector<double> xs) {
@@ -138,59 +262,42 @@ double median(std::vector<double> xs) {
   return xs[xs.size() / 2];
 }
 
-/// `ingress` set: frames go straight to the peer's ingress; otherwise
-/// through the local node (send_frame).
-result bench_link(caf::scoped_actor& self, const caf::actor& n, const peer_id& server,
-                  const caf::actor& ingress, std::size_t size, int rounds, int frames) {
-  auto send = [&](char what) {
-    bytes p(std::max<std::size_t>(size, 2), 'x');
-    p[0] = static_cast<std::uint8_t>(what);
-    p[1] = ingress ? 'D' : 'R';
-    if (ingress)
-      self->send(ingress, transport::to_msg({frame_kind::stream, 0, std::move(p)}));
-    else
-      self->send(n, node::send_frame{server, frame_kind::stream, std::move(p)});
-  };
-  auto await = [&] { self->receive([](node::frame_received&) {}); };
-  result r;
-  std::vector<double> samples;
-  for (int i = 0; i < rounds; ++i) {
-    auto t0 = clock_type::now();
-    send(ping);
-    await();
-    samples.push_back(std::chrono::duration<double, std::micro>(clock_type::now() - t0).count());
+struct row {
+  std::string size;
+  std::array<double, 3> rtt_us{};       // median round trip per path
+  std::array<double, 3> frames_per_s{}; // median one-way throughput of a burst, per path
+};
+
+/// The paths take turns round trip by round trip (and burst by burst), each
+/// going first in turn, so load from elsewhere on the machine and scheduler
+/// drift hit all three alike. A burst is frames/10 one-way messages and a
+/// round trip that returns their count.
+row measure(caf::scoped_actor& self, const caf::actor& drv, std::size_t size, int rounds,
+            int frames) {
+  row r;
+  std::array<std::vector<double>, 3> samples;
+  for (int i = 0; i < rounds; ++i)
+    for (std::size_t k = 0; k < all_paths.size(); ++k) {
+      auto j = (static_cast<std::size_t>(i) + k) % all_paths.size();
+      samples[j].push_back(timed(self, drv, round_trip_cmd{all_paths[j], size}));
+    }
+  constexpr int bursts = 10;
+  int per_burst = std::max(1, frames / bursts);
+  std::array<std::vector<double>, 3> rates;
+  for (int i = 0; i < bursts; ++i)
+    for (std::size_t k = 0; k < all_paths.size(); ++k) {
+      auto j = (static_cast<std::size_t>(i) + k) % all_paths.size();
+      auto us = timed(self, drv, burst_cmd{all_paths[j], size, per_burst});
+      rates[j].push_back(per_burst / (us / 1e6));
+    }
+  for (std::size_t j = 0; j < all_paths.size(); ++j) {
+    r.rtt_us[j] = median(samples[j]);
+    r.frames_per_s[j] = median(rates[j]);
   }
-  r.rtt_us = median(samples);
-  auto t0 = clock_type::now();
-  for (int i = 0; i < frames; ++i)
-    send(through);
-  send(end_mark);
-  await();
-  r.frames_per_s = frames / std::chrono::duration<double>(clock_type::now() - t0).count();
   return r;
 }
 
-result bench_caf(caf::scoped_actor& self, const caf::actor& echo_proxy, std::size_t size, int rounds,
-                 int frames) {
-  result r;
-  std::vector<double> samples;
-  for (int i = 0; i < rounds; ++i) {
-    auto t0 = clock_type::now();
-    self->request(echo_proxy, std::chrono::seconds{10}, payload_of(ping, size))
-      .receive([](std::vector<char>&) {}, [](caf::error&) {});
-    samples.push_back(std::chrono::duration<double, std::micro>(clock_type::now() - t0).count());
-  }
-  r.rtt_us = median(samples);
-  auto t0 = clock_type::now();
-  for (int i = 0; i < frames; ++i)
-    self->send(echo_proxy, caf::atom("t"), payload_of(through, size));
-  self->request(echo_proxy, std::chrono::seconds{60}, payload_of(end_mark, size))
-    .receive([](std::vector<char>&) {}, [](caf::error&) {});
-  r.frames_per_s = frames / std::chrono::duration<double>(clock_type::now() - t0).count();
-  return r;
-}
-
-int run(int rounds, int frames) {
+int run(int rounds, int frames, const std::vector<std::string>& caf_options) {
   int out[2];
   if (::pipe(out) != 0)
     return 1;
@@ -199,7 +306,16 @@ int run(int rounds, int frames) {
     ::dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
     ::close(out[1]);
-    ::execl("/proc/self/exe", "mosaik_bench_link", "--serve", nullptr);
+    std::vector<std::string> args{"mosaik_bench_link", "--serve"};
+    for (const auto& o : caf_options) {
+      args.push_back("--caf");
+      args.push_back(o);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv("/proc/self/exe", argv.data());
     ::_exit(127);
   }
   ::close(out[1]);
@@ -214,6 +330,8 @@ int run(int rounds, int frames) {
   }
   auto plain_port = static_cast<std::uint16_t>(std::stoi(line.substr(space + 1)));
   transport::system_config cfg;
+  if (!configure(cfg, caf_options))
+    return 1;
   caf::actor_system sys{cfg};
   node::node_config ncfg;
   ncfg.network = "bench";
@@ -222,52 +340,55 @@ int run(int rounds, int frames) {
   caf::scoped_actor self{sys};
   self->send(n, node::subscribe_links{caf::actor_cast<caf::actor>(self)});
   self->receive([](const node::link_event&) {});
-  self->send(n, node::register_handler{frame_kind::stream, caf::actor_cast<caf::actor>(self)});
   auto echo_proxy = sys.middleman().remote_actor("127.0.0.1", plain_port);
   if (!echo_proxy) {
     std::cerr << "mosaik_bench_link: cannot reach the plain echo actor\n";
     return 1;
   }
-  caf::actor ingress;
+  auto to = std::make_shared<targets>(targets{n, *address->peer, {}, *echo_proxy});
   self->request(n, std::chrono::seconds{5}, node::get_link{*address->peer})
-    .receive([&](node::link_info& li) { ingress = li.ingress; }, [](caf::error&) {});
-  std::printf("mosaik_bench_link: 2 processes on 127.0.0.1; median of %d round trips, %d one-way "
-              "frames per size (%d at 64 KiB)\n",
-              rounds, frames, std::max(1, frames / 10));
-  std::printf("link/routed: send_frame through the local node; link/direct: frames straight to the\n"
-              "peer's ingress (get_link); both are decoded and checked by the receiving node\n\n");
-  struct row {
-    std::string size;
-    result caf, routed, direct;
-  };
+    .receive([&](node::link_info& li) { to->ingress = li.ingress; }, [](caf::error&) {});
+  auto drv = sys.spawn(driver, to);
+  self->send(n, node::register_handler{frame_kind::stream, drv});
+  std::string settings;
+  for (const auto& o : caf_options)
+    settings += " " + o;
+  std::printf("mosaik_bench_link: 2 processes on 127.0.0.1, CAF settings:%s; median of %d round "
+              "trips; one-way: median of 10 bursts, %d frames in all per size (%d at 64 KiB)\n",
+              settings.empty() ? " defaults" : settings.c_str(), rounds, frames,
+              std::max(1, frames / 10));
+  std::printf("Sent and timed by an event-based actor. link/routed: send_frame through the local\n"
+              "node; link/direct: frames straight to the peer's ingress (get_link); both are\n"
+              "decoded and checked by the receiving node. The three paths take turns round trip\n"
+              "by round trip (one-way: burst by burst).\n\n");
   std::vector<row> rows;
   for (std::size_t size : {64u, 1024u, 65536u}) {
     int f = size >= 65536 ? std::max(1, frames / 10) : frames;
-    row r{size >= 1024 ? std::to_string(size / 1024) + " KiB" : std::to_string(size) + " B", {}, {}, {}};
-    // Warm up every path once, then measure.
-    bench_caf(self, *echo_proxy, size, 50, f / 10 + 1);
-    bench_link(self, n, *address->peer, {}, size, 50, f / 10 + 1);
-    bench_link(self, n, *address->peer, ingress, size, 50, f / 10 + 1);
-    r.caf = bench_caf(self, *echo_proxy, size, rounds, f);
-    r.routed = bench_link(self, n, *address->peer, {}, size, rounds, f);
-    r.direct = bench_link(self, n, *address->peer, ingress, size, rounds, f);
+    measure(self, drv, size, 50, f / 10 + 1); // warm-up
+    auto r = measure(self, drv, size, rounds, f);
+    r.size = size >= 1024 ? std::to_string(size / 1024) + " KiB" : std::to_string(size) + " B";
     rows.push_back(r);
   }
+  constexpr auto caf_i = static_cast<std::size_t>(path::caf);
+  constexpr auto routed_i = static_cast<std::size_t>(path::routed);
+  constexpr auto direct_i = static_cast<std::size_t>(path::direct);
   std::printf("round trip (median, us)  %10s %14s %7s %14s %7s\n", "caf", "link/routed", "ratio",
               "link/direct", "ratio");
   for (const auto& r : rows)
-    std::printf("  %-22s %10.1f %14.1f %6.2fx %14.1f %6.2fx\n", r.size.c_str(), r.caf.rtt_us,
-                r.routed.rtt_us, r.routed.rtt_us / r.caf.rtt_us, r.direct.rtt_us,
-                r.direct.rtt_us / r.caf.rtt_us);
+    std::printf("  %-22s %10.1f %14.1f %6.2fx %14.1f %6.2fx\n", r.size.c_str(), r.rtt_us[caf_i],
+                r.rtt_us[routed_i], r.rtt_us[routed_i] / r.rtt_us[caf_i], r.rtt_us[direct_i],
+                r.rtt_us[direct_i] / r.rtt_us[caf_i]);
   std::printf("one-way (frames/s)       %10s %14s %7s %14s %7s\n", "caf", "link/routed", "ratio",
               "link/direct", "ratio");
   for (const auto& r : rows)
-    std::printf("  %-22s %10.0f %14.0f %6.2fx %14.0f %6.2fx\n", r.size.c_str(), r.caf.frames_per_s,
-                r.routed.frames_per_s, r.caf.frames_per_s / r.routed.frames_per_s,
-                r.direct.frames_per_s, r.caf.frames_per_s / r.direct.frames_per_s);
+    std::printf("  %-22s %10.0f %14.0f %6.2fx %14.0f %6.2fx\n", r.size.c_str(),
+                r.frames_per_s[caf_i], r.frames_per_s[routed_i],
+                r.frames_per_s[caf_i] / r.frames_per_s[routed_i], r.frames_per_s[direct_i],
+                r.frames_per_s[caf_i] / r.frames_per_s[direct_i]);
   std::printf("ratio = link cost / plain CAF cost (1.00x = the same, 2.00x = twice as expensive)\n");
   ::kill(child, SIGTERM);
   ::waitpid(child, nullptr, 0);
+  caf::anon_send_exit(drv, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
   return 0;
 }
@@ -275,16 +396,20 @@ int run(int rounds, int frames) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::string{argv[1]} == "--serve")
-    return serve();
+  bool serving = false;
+  std::vector<std::string> caf_options;
   int rounds = 2000;
   int frames = 20000;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
-    if (flag == "--rounds")
-      rounds = std::max(1, std::atoi(argv[i + 1]));
-    else if (flag == "--frames")
-      frames = std::max(10, std::atoi(argv[i + 1]));
+    if (flag == "--serve")
+      serving = true;
+    else if (flag == "--caf" && i + 1 < argc)
+      caf_options.emplace_back(argv[++i]);
+    else if (flag == "--rounds" && i + 1 < argc)
+      rounds = std::max(1, std::atoi(argv[++i]));
+    else if (flag == "--frames" && i + 1 < argc)
+      frames = std::max(10, std::atoi(argv[++i]));
   }
-  return run(rounds, frames);
+  return serving ? serve(caf_options) : run(rounds, frames, caf_options);
 }

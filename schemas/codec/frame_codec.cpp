@@ -37,7 +37,10 @@ bytes encode_frame(const wire::frame& f) {
   constexpr std::size_t word = sizeof(capnp::word);
   auto payload_words = (f.payload.size() + word - 1) / word;
   auto segment_words = 4 + payload_words;
-  bytes out(word * (1 + segment_words));
+  // Only the header and the padding are zeroed: the payload is written once.
+  bytes out;
+  out.reserve(word * (1 + segment_words));
+  out.resize(5 * word);
   auto* p = out.data();
   put_u32(p, 0);
   put_u32(p + 4, static_cast<std::uint32_t>(segment_words));
@@ -47,7 +50,8 @@ bytes encode_frame(const wire::frame& f) {
   put_u64(p + 2 * word, f.sequence);
   put_u64(p + 3 * word, (static_cast<std::uint64_t>(f.payload.size()) << 35)
                           | (std::uint64_t{2} << 32) | 1); // list of bytes, offset 0
-  std::copy(f.payload.begin(), f.payload.end(), p + 4 * word);
+  out.insert(out.end(), f.payload.begin(), f.payload.end());
+  out.resize(word * (1 + segment_words));
   return out;
 }
 

@@ -26,7 +26,10 @@ sim_cluster::sim_cluster(std::size_t n, std::uint64_t seed) : base(n), seed_(see
   configs_.resize(n);
   nodes_.resize(n);
   recorders_.resize(n);
+  incarnations_.resize(n);
+  crashed_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
+    process_.push_back(i);
     auto& c = configs_[i];
     c.network = "sim";
     c.listen = address(i);
@@ -78,6 +81,8 @@ void sim_cluster::connectable(std::size_t client, std::size_t server) {
 
 void sim_cluster::replenish() {
   for (auto [c, s] : allowed_) {
+    if (crashed_[c] || crashed_[s])
+      continue;
     auto addr = address(s);
     auto& client = (*this)[c];
     if (!client.mpx.has_pending_scribe(addr.host, addr.port))
@@ -93,12 +98,15 @@ void sim_cluster::spawn(std::size_t i) {
       connectable(i, j);
   // State goes in as spawn arguments: CAF 0.17 binds a null reference for
   // spawns without arguments (UBSan reports it).
+  auto cfg = configs_[i];
+  if (cfg.seed && incarnations_[i] > 0)
+    *cfg.seed += std::uint64_t{incarnations_[i]} << 40;
   recorders_[i] = n.sys.spawn(
     [](caf::event_based_actor*, std::shared_ptr<std::vector<::mosaik::node::link_event>> events) -> caf::behavior {
       return {[events](const ::mosaik::node::link_event& e) { events->push_back(e); }};
     },
     events_[i]);
-  nodes_[i] = ::mosaik::node::spawn_node(n.sys, configs_[i], key(i));
+  nodes_[i] = ::mosaik::node::spawn_node(n.sys, std::move(cfg), key(i));
   caf::anon_send(nodes_[i], ::mosaik::node::subscribe_links{recorders_[i]});
 }
 
@@ -197,6 +205,45 @@ void sim_cluster::stop(std::size_t i) {
   run_messages();
   // Drop the shutdown reply from the scoped actor's mailbox.
   n.self->receive([](bool) {}, caf::after(std::chrono::seconds{0}) >> [] {});
+}
+
+void sim_cluster::crash(std::size_t i, crash_mode mode) {
+  if (!started(i))
+    return;
+  auto& n = (*this)[i];
+  // From a quiet network, so that only whole BASP frames are in flight below.
+  run_messages();
+  isolate(n);
+  caf::anon_send_exit(nodes_[i], caf::exit_reason::kill);
+  caf::anon_send_exit(recorders_[i], caf::exit_reason::kill);
+  nodes_[i] = nullptr;
+  recorders_[i] = nullptr;
+  run_messages(); // what the dying process's middleman sends stays queued
+  crashed_[i] = true;
+  if (mode == crash_mode::reset)
+    reset_connections(i);
+}
+
+void sim_cluster::reset_connections(std::size_t i) {
+  auto& n = (*this)[i];
+  for (std::size_t j = 0; j < size(); ++j)
+    if (j != i) {
+      drop_in_flight(n, (*this)[j]);
+      disconnect(n, (*this)[j]);
+    }
+  close_port(address(i).host, address(i).port);
+}
+
+void sim_cluster::restart(std::size_t i) {
+  if (started(i))
+    crash(i);
+  run_messages();
+  reset_connections(i);
+  process_[i] = base::size();
+  add_node();
+  ++incarnations_[i];
+  crashed_[i] = false;
+  start(i);
 }
 
 sim_cluster::rogue sim_cluster::spawn_rogue(std::size_t on) {

@@ -10,9 +10,13 @@
 //   CHECK(c.run_until([&] { return c.linked(1, 0); }, 5s));
 //
 // Started nodes can open connections to each other (a fully connected
-// network); partitions and resets are faults on top of that.
-// Node i listens on "n<i>":(4000 + i) with a key and a nonce/jitter seed
-// derived from (seed, i), so a run replays exactly from its seed.
+// network); partitions, resets, crashes and restarts are faults on top of
+// that. Node i listens on "n<i>":(4000 + i) with a key and a nonce/jitter
+// seed derived from (seed, i), so a run replays exactly from its seed.
+//
+// Each node runs as a simulated process (an actor system on the io_dsl test
+// multiplexer). restart(i) starts a new process for node i, so c[i] is node
+// i's current process; crashed processes stay in the simulation, silent.
 
 #include "actors/node/node_api.hpp"
 #include "actors/node/node_config.hpp"
@@ -35,6 +39,11 @@ public:
 
   sim_cluster(std::size_t n, std::uint64_t seed = 1);
   ~sim_cluster() override;
+
+  /// The number of nodes (not of processes: a restart adds one).
+  std::size_t size() const { return configs_.size(); }
+  /// Node i's current process.
+  node_t& operator[](std::size_t i) { return base::operator[](process_.at(i)); }
 
   /// The config node i will start with; edit it before start(i).
   ::mosaik::node::node_config& config(std::size_t i) { return configs_.at(i); }
@@ -60,7 +69,7 @@ public:
   wire::node_status status(std::size_t i);
   /// Node i's counter `name` with labels `l` (its network label aside).
   std::uint64_t counter(std::size_t i, const std::string& name, const metrics::labels& l = {});
-  /// Link events node i reported, in order.
+  /// Link events node i reported, in order, across its restarts.
   const std::vector<::mosaik::node::link_event>& events(std::size_t i) const { return *events_.at(i); }
   std::size_t ups(std::size_t i, std::size_t j) const;
   std::size_t downs(std::size_t i, std::size_t j) const;
@@ -80,6 +89,27 @@ public:
   /// Shuts node i down gracefully (departure) and removes its actors.
   void stop(std::size_t i);
 
+  /// How a crashed node disappears from the network.
+  enum class crash_mode {
+    /// kill -9 on a live host: its connections are reset, so peers see the
+    /// transport drop at once, and its port refuses new connections.
+    reset,
+    /// The host vanishes (power loss, cable pulled): its connections stay
+    /// open and silent, so peers notice only by their heartbeat budget, and
+    /// a connect to it hangs until the dialler's timeout.
+    silent,
+  };
+  /// Node i's actors vanish: no departure, nothing it had queued gets out.
+  void crash(std::size_t i, crash_mode mode = crash_mode::reset);
+  /// Node i comes back as a new process (a new actor system, so a new CAF
+  /// node id) with the same key, address and config, bootstrap included,
+  /// fresh in-memory state, and nonces and jitter seeded from (seed, i,
+  /// incarnation). The old process's connections are reset first, as a
+  /// rebooted host answers them. A running node is crashed first.
+  void restart(std::size_t i);
+  /// How many times node i was restarted.
+  unsigned incarnation(std::size_t i) const { return incarnations_.at(i); }
+
   /// A scripted remote on node `on`: sends frames to `target` (a handle in
   /// `on`'s system) as requests or plain messages and records every reply.
   struct rogue {
@@ -96,6 +126,8 @@ public:
 private:
   void spawn(std::size_t i);
   void replenish();
+  /// Resets every connection of node i's current process and closes its port.
+  void reset_connections(std::size_t i);
 
   std::uint64_t seed_;
   std::vector<::mosaik::node::node_config> configs_;
@@ -104,6 +136,9 @@ private:
   std::vector<caf::actor> extras_;
   std::vector<std::shared_ptr<std::vector<::mosaik::node::link_event>>> events_;
   std::set<std::pair<std::size_t, std::size_t>> allowed_;
+  std::vector<std::size_t> process_;    // node -> its current process in the base
+  std::vector<unsigned> incarnations_;
+  std::vector<bool> crashed_;           // no connections are prepared to or from it
 };
 
 } // namespace mosaik::test

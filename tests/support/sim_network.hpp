@@ -57,6 +57,16 @@ public:
     return *nodes_.at(i);
   }
 
+  /// Adds a node (a fresh actor system, so a new CAF node id) whose clock
+  /// starts at the global simulated time: a process started mid-run.
+  node& add_node() {
+    auto t = now();
+    nodes_.emplace_back(std::make_unique<node>([this] { run_messages(); }));
+    nodes_.back()->sched.clock().current_time = t;
+    run_messages();
+    return *nodes_.back();
+  }
+
   size_t size() const {
     return nodes_.size();
   }
@@ -248,6 +258,26 @@ public:
                                 }),
                  links_.end());
     run_messages();
+  }
+
+  /// Takes back every connection prepared towards `host`:`port` that no
+  /// client has used yet, so the next connect there fails at once, as to a
+  /// closed port.
+  void close_port(const std::string& host, uint16_t port) {
+    for (auto& n : nodes_)
+      while (n->mpx.has_pending_scribe(host, port)) {
+        // The only way to take a prepared connection out of the test
+        // multiplexer is to connect it; nobody reads from it afterwards.
+        auto spent = n->mpx.new_tcp_scribe(host, port);
+        if (!spent)
+          break;
+        auto hdl = (*spent)->hdl();
+        links_.erase(std::remove_if(links_.begin(), links_.end(),
+                                    [&](const link& l) {
+                                      return l.client == n.get() && l.client_hdl == hdl;
+                                    }),
+                     links_.end());
+      }
   }
 
 private:
