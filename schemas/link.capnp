@@ -43,6 +43,7 @@ enum CloseReason {
   banned @11;           # the peer is refused for a while after misbehaving
   connectionLost @12;   # the transport connection broke (reported locally)
   unexpectedPeer @13;   # the peer id is not the one that was dialled
+  released @14;         # no subsystem needs the link any more; do not re-dial
 }
 
 struct Close {

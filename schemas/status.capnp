@@ -19,6 +19,17 @@ struct Counter {
   value @1 :UInt64; # a counter's value since start, or a gauge's current value (rounded, negatives as 0)
 }
 
+struct CatalogEntry {
+  peerId @0 :Ids.Id;                # the peer's Ed25519 public key
+  tags @1 :List(Ids.Id);            # the tags its entry advertises
+  versionStartMs @2 :Int64;         # its entry version: when its process started (Unix ms)
+  versionUpdateMs @3 :Int64;        # and when its entry last changed (Unix ms)
+  ageMs @4 :UInt64;                 # how long ago its newest version reached the node
+  addresses @5 :List(Ids.Endpoint); # where it says it listens
+  signed @6 :Bool;                  # gossiped and signed (false: inserted locally)
+  rttUs @7 :UInt64;                 # smoothed RTT measured by the node (0 = no sample)
+}
+
 struct Status {
   peerId @0 :Ids.Id;                # the node's peer id
   networkId @1 :Ids.Id;             # the network it belongs to
@@ -27,4 +38,5 @@ struct Status {
   peers @4 :List(PeerStatus);       # links that passed the handshake
   counters @5 :List(Counter);       # the node's metrics (the network label aside), by name
   tags @6 :List(Ids.Id);            # the node's tags
+  catalog @7 :List(CatalogEntry);   # the node's discovery catalog, without itself
 }

@@ -1,10 +1,11 @@
 #include "actors/node/node_actor.hpp"
 
+#include "actors/discovery/discovery_actor.hpp"
+#include "actors/discovery/discovery_api.hpp"
 #include "actors/logging/log.hpp"
 #include "actors/node/node_api.hpp"
 #include "actors/node/node_internal.hpp"
 #include "schemas/codec/frame_codec.hpp"
-#include "schemas/codec/status_codec.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -56,11 +57,40 @@ void on_frame_msg(node_actor* self, const transport::frame_msg& m) {
   auto addr = caf::actor_cast<caf::actor_addr>(sender);
   if (st.clients.count(addr) != 0 && frame->kind == wire::frame_kind::status
       && self->current_message_id().is_request()) {
-    respond(self, {wire::frame_kind::status, 0, codec::encode_status(st.status(now(self)))});
     st.clients.erase(addr);
+    respond_status(self);
     return;
   }
   on_handshake_frame(self, *frame, sender);
+}
+
+/// Spawns the discovery actor once the listen address is known, and hands
+/// it link events and discovery frames. Returns what is wrong with its
+/// settings, if anything (nothing is spawned then).
+std::optional<std::string> start_discovery(node_actor* self) {
+  auto& st = self->state;
+  if (!st.cfg.discovery)
+    return std::nullopt;
+  discovery::discovery_setup setup{*st.cfg.discovery, st.me.network, st.me.listen, st.cfg.epoch};
+  setup.cfg.tags.insert(setup.cfg.tags.end(), st.cfg.tags.begin(), st.cfg.tags.end());
+  for (const auto& b : st.cfg.bootstrap)
+    setup.cfg.bootstrap.push_back(b.endpoint);
+  if (auto bad = discovery::check(setup.cfg))
+    return "discovery settings: " + *bad;
+  setup.cfg.seed = st.rng(); // from the node's seed: a simulation replays
+  st.discovery = discovery::spawn_discovery(self, std::move(setup),
+                                            secret_key::from_seed(st.key->seed()));
+  st.link_subscribers.push_back(st.discovery);
+  st.handlers[wire::frame_kind::discovery] = st.discovery;
+  return std::nullopt;
+}
+
+void fail_start(node_actor* self, const caf::error& err) {
+  auto& st = self->state;
+  for (auto& rp : st.ready_waiters)
+    rp.deliver(err);
+  st.ready_waiters.clear();
+  self->quit(err);
 }
 
 void start(node_actor* self) {
@@ -74,11 +104,15 @@ void start(node_actor* self) {
       [=](uint16_t port) {
         auto& st = self->state;
         st.me.listen.port = port;
+        if (auto bad = start_discovery(self)) {
+          st.log->error("cannot start: {}", *bad);
+          return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
+        }
         st.ready = true;
         st.log->info("node {} listening on {} (network {})", st.me.self.short_hex(),
                      link::to_string(st.me.listen), st.cfg.network);
         for (auto& rp : st.ready_waiters)
-          rp.deliver(ready_info{st.me.self, st.me.listen});
+          rp.deliver(ready_info{st.me.self, st.me.listen, st.discovery});
         st.ready_waiters.clear();
         for (const auto& b : st.cfg.bootstrap)
           add_dial(self, b, true);
@@ -88,16 +122,39 @@ void start(node_actor* self) {
         auto& st = self->state;
         st.log->error("cannot listen on {}: {}", link::to_string(st.cfg.listen),
                       self->system().render(err));
-        for (auto& rp : st.ready_waiters)
-          rp.deliver(err);
-        st.ready_waiters.clear();
-        self->quit(err);
+        fail_start(self, err);
       });
 }
 
 void finish_shutdown(node_actor* self, caf::typed_response_promise<bool> rp) {
   rp.deliver(true);
   self->quit();
+}
+
+/// Sends a departure close on every link and quits once each is
+/// acknowledged or the departure window passed.
+void depart_links(node_actor* self, caf::typed_response_promise<bool> rp) {
+  auto& st = self->state;
+  st.log->info("node {} departing, telling {} peer(s)", st.me.self.short_hex(), st.links.size());
+  if (st.links.empty()) {
+    finish_shutdown(self, rp);
+    return;
+  }
+  auto remaining = std::make_shared<std::size_t>(st.links.size());
+  auto done = [=]() mutable {
+    if (--*remaining == 0)
+      finish_shutdown(self, rp);
+  };
+  auto departure = transport::to_msg(close_frame(wire::close_reason::departing, "shutdown"));
+  std::vector<peer_id> peers;
+  for (auto& [peer, l] : st.links) {
+    peers.push_back(peer);
+    st.count("mosaik.network.link.closes.sent", reason_label(wire::close_reason::departing));
+    self->request(caf::actor_cast<caf::actor>(l.remote), st.cfg.link.departure_window, departure)
+      .then([=](transport::frame_msg&) mutable { done(); }, [=](caf::error&) mutable { done(); });
+  }
+  for (auto& peer : peers)
+    drop_link(self, peer, wire::close_reason::departing, "shutdown", false);
 }
 
 caf::behavior node_behavior(node_actor* self) {
@@ -132,7 +189,7 @@ caf::behavior node_behavior(node_actor* self) {
     [=](await_ready) -> caf::result<ready_info> {
       auto& st = self->state;
       if (st.ready)
-        return ready_info{st.me.self, st.me.listen};
+        return ready_info{st.me.self, st.me.listen, st.discovery};
       auto rp = self->make_response_promise<ready_info>();
       st.ready_waiters.push_back(rp);
       return rp;
@@ -161,8 +218,23 @@ caf::behavior node_behavior(node_actor* self) {
         return caf::make_error(caf::sec::invalid_argument, "not linked to " + g.peer.short_hex());
       return link_info{g.peer, caf::actor_cast<caf::actor>(i->second.remote)};
     },
-    [=](const dial& d) { add_dial(self, d.address, true); },
-    [=](get_status) -> wire::node_status { return self->state.status(now(self)); },
+    [=](const dial& d) {
+      if (d.address.peer && *d.address.peer == self->state.me.self)
+        return;
+      add_dial(self, d.address, d.persistent);
+    },
+    [=](const release_link& r) { release(self, r.peer); },
+    [=](const ban_peer& b) {
+      auto& st = self->state;
+      st.count("mosaik.network.link.bans");
+      st.misbehaviour.ban(b.peer, now(self), now(self) + b.duration);
+      drop_link(self, b.peer, wire::close_reason::banned, "banned by discovery", true);
+    },
+    [=](get_status) -> caf::result<wire::node_status> {
+      auto rp = self->make_response_promise<wire::node_status>();
+      with_status(self, [rp](wire::node_status s) mutable { rp.deliver(std::move(s)); });
+      return rp;
+    },
     [=](get_metrics) { return self->state.metrics; },
     [=](shutdown) -> caf::result<bool> {
       auto& st = self->state;
@@ -170,26 +242,14 @@ caf::behavior node_behavior(node_actor* self) {
       if (st.shutting_down)
         return rp;
       st.shutting_down = true;
-      st.log->info("node {} departing, telling {} peer(s)", st.me.self.short_hex(), st.links.size());
-      if (st.links.empty()) {
-        finish_shutdown(self, rp);
+      if (!st.discovery) {
+        depart_links(self, rp);
         return rp;
       }
-      auto remaining = std::make_shared<std::size_t>(st.links.size());
-      auto done = [=]() mutable {
-        if (--*remaining == 0)
-          finish_shutdown(self, rp);
-      };
-      auto departure = transport::to_msg(close_frame(wire::close_reason::departing, "shutdown"));
-      std::vector<peer_id> peers;
-      for (auto& [peer, l] : st.links) {
-        peers.push_back(peer);
-        st.count("mosaik.network.link.closes.sent", reason_label(wire::close_reason::departing));
-        self->request(caf::actor_cast<caf::actor>(l.remote), st.cfg.link.departure_window, departure)
-          .then([=](transport::frame_msg&) mutable { done(); }, [=](caf::error&) mutable { done(); });
-      }
-      for (auto& peer : peers)
-        drop_link(self, peer, wire::close_reason::departing, "shutdown", false);
+      // Discovery's signed departure goes out on the links before they close
+      // (messages from one actor to another keep their order).
+      self->request(st.discovery, st.cfg.link.departure_window, discovery::depart{})
+        .then([=](bool) { depart_links(self, rp); }, [=](caf::error&) { depart_links(self, rp); });
       return rp;
     },
   };

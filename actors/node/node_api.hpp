@@ -7,13 +7,17 @@
 // and frames pass the handshake and the authenticated-peer check first.
 //
 //   await_ready{}          -> ready_info         once the ingress is published
-//   subscribe_links{a}                           a receives link_event messages
+//   subscribe_links{a}                           a receives link_event and link_rtt messages
 //   register_handler{k, a}                       a receives frame_received for kind k
 //   send_frame{to, k, p}                         fire and forget; dropped if not linked
 //   get_link{peer}         -> link_info          the peer's ingress, for sending frames
 //                                                directly (transport::to_msg); the peer's
 //                                                node accepts them from any actor of ours
-//   dial{address}                                keep a link to this address
+//   dial{address, persistent}                    keep a link to this address
+//   release_link{peer}                           close it (released) if we dialled it and
+//                                                no persistent dial keeps it; nobody
+//                                                re-dials a released link
+//   ban_peer{peer, duration}                     close (banned) and refuse it that long
 //   get_status{}           -> wire::node_status
 //   get_metrics{}          -> std::shared_ptr<metrics::registry>
 //                                                the node's registry, for actors of the
@@ -30,6 +34,8 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include <chrono>
+
 namespace mosaik::node {
 
 struct await_ready {};
@@ -37,6 +43,8 @@ struct await_ready {};
 struct ready_info {
   peer_id peer;
   wire::endpoint listen;
+  /// The node's discovery actor (discovery_api.hpp); null when disabled.
+  caf::actor discovery;
 };
 
 struct subscribe_links {
@@ -49,6 +57,12 @@ struct link_event {
   wire::endpoint address;
   bool up = false;
   wire::close_reason reason = wire::close_reason::unspecified;
+};
+
+/// A round-trip sample of a link's heartbeat (raw, not smoothed).
+struct link_rtt {
+  peer_id peer;
+  std::chrono::microseconds sample;
 };
 
 struct register_handler {
@@ -79,6 +93,18 @@ struct link_info {
 
 struct dial {
   link::peer_address address;
+  /// Persistent: re-dialled forever, even after a departure (bootstrap).
+  /// Otherwise the node gives up after a few failures in a row.
+  bool persistent = true;
+};
+
+struct release_link {
+  peer_id peer;
+};
+
+struct ban_peer {
+  peer_id peer;
+  std::chrono::milliseconds duration;
 };
 
 struct get_status {};
@@ -97,6 +123,9 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::register_handler)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::frame_received)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::send_frame)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::dial)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_rtt)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::release_link)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::ban_peer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_link)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_status)

@@ -2,12 +2,14 @@
 // Everything a node is started with. Defaults of the link layer live in
 // link::link_config; frame caps in codec::decode_limits.
 
+#include "actors/core/discovery/config.hpp"
 #include "actors/core/ids/ids.hpp"
 #include "actors/core/link/link_config.hpp"
 #include "actors/core/link/peer_address.hpp"
 #include "actors/metrics/registry.hpp"
 #include "schemas/codec/decode.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +26,13 @@ struct node_config {
   std::string data_dir;                          // empty: nothing is kept on disk
   link::link_config link;
   codec::decode_limits limits;                   // frame size caps, checked before decoding
+  /// Discovery settings; unset: the node runs no discovery actor (link
+  /// tests that want quiet links). Its tags and bootstrap addresses are
+  /// added from the fields above.
+  std::optional<discovery::config> discovery = discovery::config{};
+  /// Unix time at start for discovery's clock (simulation). Unset: the
+  /// system clock.
+  std::optional<std::chrono::milliseconds> epoch;
   /// Seeds nonces and reconnect jitter (simulation). Unset: nonces come from
   /// the operating system and jitter from a random seed.
   std::optional<std::uint64_t> seed;

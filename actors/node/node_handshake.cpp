@@ -368,7 +368,7 @@ void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint&
     auto& d = i->second;
     if (d.linked_peer != peer && d.address.peer != peer && d.address.endpoint != address)
       continue;
-    if (reason == close_reason::departing && !d.persistent) {
+    if (!d.persistent && (reason == close_reason::departing || reason == close_reason::released)) {
       st.dials.erase(i);
       return;
     }
@@ -377,7 +377,7 @@ void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint&
       schedule_retry(self, i->first, d);
     return;
   }
-  if (reason == close_reason::departing || address.port == 0)
+  if (reason == close_reason::departing || reason == close_reason::released || address.port == 0)
     return;
   add_dial(self, link::peer_address{peer, address}, false);
 }

@@ -10,6 +10,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <functional>
+
 namespace mosaik::node {
 
 using node_actor = caf::stateful_actor<node_state>;
@@ -41,6 +43,13 @@ void start_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt);
 void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint& address,
                     wire::close_reason reason);
 
+// -- status (node_status.cpp) -------------------------------------------------
+/// Calls `done` with the node's status, its catalog included when discovery
+/// runs (asynchronously then).
+void with_status(node_actor* self, std::function<void(wire::node_status)> done);
+/// Answers the current request with the status as a status frame.
+void respond_status(node_actor* self);
+
 // -- links (node_links.cpp) ----------------------------------------------------
 void establish_link(node_actor* self, const peer_id& peer, const caf::strong_actor_ptr& remote,
                     const wire::endpoint& address, link::side our_side);
@@ -49,6 +58,9 @@ void drop_link(node_actor* self, peer_id peer, wire::close_reason reason,
 void on_link_frame(node_actor* self, transport::link_entry& l,
                    expected<wire::frame, codec::decode_error>& f);
 void on_heartbeat_tick(node_actor* self);
+/// Closes the link to `peer` (released) if we dialled it and no persistent
+/// dial keeps it.
+void release(node_actor* self, const peer_id& peer);
 void send_on_link(node_actor* self, transport::link_entry& l, wire::frame_kind kind, bytes payload);
 /// Counts, logs and sends a close frame to `remote` (a plain message).
 void send_close(node_actor* self, const caf::strong_actor_ptr& remote, wire::close_reason reason,

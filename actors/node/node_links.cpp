@@ -4,9 +4,10 @@
 #include "schemas/codec/frame_codec.hpp"
 #include "schemas/codec/handshake_codec.hpp"
 #include "schemas/codec/peers_codec.hpp"
-#include "schemas/codec/status_codec.hpp"
 
 #include <caf/actor_system.hpp>
+
+#include <algorithm>
 
 namespace mosaik::node {
 
@@ -31,7 +32,8 @@ std::optional<std::uint64_t> decode_u64(const bytes& in) {
   return x;
 }
 
-void notify(node_actor* self, const link_event& e) {
+template <class Event>
+void notify(node_actor* self, const Event& e) {
   for (auto& sub : self->state.link_subscribers)
     self->send(sub, e);
 }
@@ -58,8 +60,10 @@ void on_ack(node_actor* self, transport::link_entry& l, const wire::frame& f) {
   auto i = l.pings.find(*seq);
   if (i == l.pings.end())
     return; // too old or a duplicate
-  l.rtt.sample(std::chrono::duration_cast<std::chrono::microseconds>(now(self) - i->second));
+  auto sample = std::chrono::duration_cast<std::chrono::microseconds>(now(self) - i->second);
+  l.rtt.sample(sample);
   l.pings.erase(l.pings.begin(), std::next(i));
+  notify(self, link_rtt{l.peer, sample});
 }
 
 /// Tells the new peer where our other peers listen, and them about it.
@@ -138,7 +142,9 @@ void establish_link(node_actor* self, const peer_id& peer, const caf::strong_act
   st.log->info("link up with {} at {} ({} dialled)", peer.short_hex(), link::to_string(address),
                our_side == link::side::dialer ? "we" : "they");
   notify(self, link_event{peer, address, true, close_reason::unspecified});
-  if (st.cfg.link.share_peers)
+  // With discovery running, its gossip decides which links to open; hints
+  // would re-open the links it releases.
+  if (st.cfg.link.share_peers && !st.discovery)
     share_peers(self, st.links.at(peer));
 }
 
@@ -159,6 +165,25 @@ void drop_link(node_actor* self, peer_id peer, close_reason reason, const std::s
   st.log->info("link down with {}: {} ({})", peer.short_hex(), wire::to_string(reason), detail);
   notify(self, link_event{peer, l.address, false, reason});
   plan_reconnect(self, peer, l.address, reason);
+}
+
+void release(node_actor* self, const peer_id& peer) {
+  auto& st = self->state;
+  auto l = st.links.find(peer);
+  if (l == st.links.end())
+    return;
+  // The dialling side decides: closing a link the peer dialled, or one our
+  // bootstrap keeps, would only make it come back.
+  auto pinned = [&](const transport::dial_entry& d) {
+    return d.persistent && (d.linked_peer == peer || d.address.peer == peer);
+  };
+  if (l->second.our_side != link::side::dialer
+      || std::any_of(st.dials.begin(), st.dials.end(), [&](const auto& kv) { return pinned(kv.second); })) {
+    st.count("mosaik.network.link.releases", {{"outcome", "kept"}});
+    return;
+  }
+  st.count("mosaik.network.link.releases", {{"outcome", "closed"}});
+  drop_link(self, peer, close_reason::released, "no subsystem needs the link", true);
 }
 
 void on_link_frame(node_actor* self, transport::link_entry& l,
@@ -201,7 +226,7 @@ void on_link_frame(node_actor* self, transport::link_entry& l,
       return on_peer_hints(self, l, *f);
     case frame_kind::status:
       if (request)
-        respond(self, {frame_kind::status, 0, codec::encode_status(st.status(now(self)))});
+        respond_status(self);
       return;
     default: {
       auto h = st.handlers.find(f->kind);

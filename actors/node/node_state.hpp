@@ -57,6 +57,7 @@ struct node_state {
   node_metrics m;
   std::vector<caf::actor> link_subscribers;
   std::map<wire::frame_kind, caf::actor> handlers;
+  caf::actor discovery; // null when discovery is disabled
   std::shared_ptr<spdlog::logger> log;
 
   wire::node_status status(link::time_point now) const;

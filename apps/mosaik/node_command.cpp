@@ -14,6 +14,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <map>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -33,7 +34,17 @@ struct node_options {
   std::string data_dir;
   std::vector<std::string> tags;
   std::string metrics_addr; // empty: no HTTP endpoint
+  std::int64_t announce_interval_ms = 0; // 0: the discovery default
+  std::int64_t purge_after_ms = 0;
 };
+
+/// `500ms`, `2s`, `1m`, `1h`: a unit is required.
+CLI::Validator duration_ms() {
+  std::map<std::string, std::int64_t> units{{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}};
+  auto required = static_cast<CLI::AsNumberWithUnit::Options>(
+    CLI::AsNumberWithUnit::CASE_SENSITIVE | CLI::AsNumberWithUnit::UNIT_REQUIRED);
+  return CLI::AsNumberWithUnit(units, required, "DURATION");
+}
 
 /// --key FILE is loaded, or created when missing; without it a key lives in
 /// --data-dir/node.key, or is fresh for this run.
@@ -84,6 +95,14 @@ int run_node(const node_options& o) {
   }
   for (const auto& t : o.tags)
     cfg.tags.push_back(tag::from(t));
+  if (o.announce_interval_ms > 0)
+    cfg.discovery->announce_interval = std::chrono::milliseconds{o.announce_interval_ms};
+  if (o.purge_after_ms > 0)
+    cfg.discovery->purge_after = std::chrono::milliseconds{o.purge_after_ms};
+  if (auto bad = discovery::check(*cfg.discovery)) {
+    std::cerr << "mosaik node: " << *bad << '\n';
+    return 2;
+  }
   cfg.data_dir = o.data_dir;
   if (!o.data_dir.empty()) {
     std::error_code ec;
@@ -127,7 +146,8 @@ int run_node(const node_options& o) {
   int sig = 0;
   sigwait(&signals, &sig);
   log::get("transport")->info("signal {}: departing", sig);
-  auto window = cfg.link.departure_window + std::chrono::seconds{1};
+  // Discovery's departure, then the links' departure, each within the window.
+  auto window = 2 * cfg.link.departure_window + std::chrono::seconds{1};
   self->request(n, window, node::shutdown{}).receive([](bool) {}, [](caf::error&) {});
   caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
   return 0;
@@ -147,6 +167,14 @@ void add_node_command(CLI::App& app, command_fn& selected) {
   cmd->add_option("--tag", o->tags, "A tag this node advertises (repeatable)");
   cmd->add_option("--metrics-addr", o->metrics_addr,
                   "host:port (numeric host) to serve Prometheus metrics on at /metrics; port 0 picks one");
+  cmd->add_option("--announce-interval", o->announce_interval_ms,
+                  "Mean time between announcements of this node's entry (e.g. 45s, 500ms)")
+    ->transform(duration_ms())
+    ->check(CLI::PositiveNumber);
+  cmd->add_option("--purge-after", o->purge_after_ms,
+                  "Forget a peer not heard of for this long (e.g. 5m, 30s)")
+    ->transform(duration_ms())
+    ->check(CLI::PositiveNumber);
   cmd->callback([&selected, o] { selected = [o] { return run_node(*o); }; });
 }
 

@@ -44,6 +44,29 @@ std::string quoted(const std::string& s) {
   return out + "\"";
 }
 
+std::string tags_json(const std::vector<tag>& tags) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < tags.size(); ++i)
+    out += (i ? "," : "") + quoted(tags[i].hex());
+  return out + "]";
+}
+
+std::string catalog_json(const std::vector<wire::catalog_status>& catalog) {
+  std::ostringstream out;
+  out << '[';
+  for (std::size_t i = 0; i < catalog.size(); ++i) {
+    const auto& c = catalog[i];
+    out << (i ? "," : "") << "{\"peer_id\":" << quoted(c.peer.hex()) << ",\"tags\":" << tags_json(c.tags)
+        << ",\"version\":{\"start_ms\":" << c.version_start_ms << ",\"update_ms\":" << c.version_update_ms
+        << "},\"age_ms\":" << c.age_ms << ",\"addresses\":[";
+    for (std::size_t a = 0; a < c.addresses.size(); ++a)
+      out << (a ? "," : "") << quoted(link::to_string(c.addresses[a]));
+    out << "],\"signed\":" << (c.is_signed ? "true" : "false") << ",\"rtt_us\":" << c.rtt_us << '}';
+  }
+  out << ']';
+  return out.str();
+}
+
 std::string to_json(const wire::node_status& s) {
   std::ostringstream out;
   out << "{\"peer_id\":" << quoted(s.peer.hex()) << ",\"network_id\":" << quoted(s.network.hex())
@@ -55,10 +78,8 @@ std::string to_json(const wire::node_status& s) {
         << ",\"address\":" << quoted(link::to_string(p.address)) << ",\"state\":" << quoted(p.state)
         << ",\"rtt_us\":" << p.rtt_us << '}';
   }
-  out << "],\"tags\":[";
-  for (std::size_t i = 0; i < s.tags.size(); ++i)
-    out << (i ? "," : "") << quoted(s.tags[i].hex());
-  out << "],\"counters\":{";
+  out << "],\"tags\":" << tags_json(s.tags) << ",\"catalog\":" << catalog_json(s.catalog)
+      << ",\"counters\":{";
   for (std::size_t i = 0; i < s.counters.size(); ++i)
     out << (i ? "," : "") << quoted(s.counters[i].first) << ':' << s.counters[i].second;
   out << "}}";
@@ -73,6 +94,17 @@ void print_table(const wire::node_status& s) {
     std::cout << "  " << p.peer.short_hex() << "  " << std::left << std::setw(22)
               << link::to_string(p.address) << std::setw(4) << p.state << std::right << std::setw(8)
               << (p.rtt_us ? std::to_string(p.rtt_us) + " us" : std::string{"-"}) << '\n';
+  std::cout << "catalog  " << s.catalog.size() << "   (peer, address, tags, version update, age)\n";
+  for (const auto& c : s.catalog) {
+    std::string tags;
+    for (const auto& t : c.tags)
+      tags += (tags.empty() ? "" : ",") + t.short_hex();
+    std::cout << "  " << c.peer.short_hex() << "  " << std::left << std::setw(22)
+              << (c.addresses.empty() ? std::string{"-"} : link::to_string(c.addresses.front()))
+              << std::setw(20) << (tags.empty() ? std::string{"-"} : tags) << std::right << std::setw(15)
+              << c.version_update_ms << std::setw(8) << c.age_ms << " ms"
+              << (c.is_signed ? "" : "  (unsigned)") << '\n';
+  }
   std::cout << "metrics  " << s.counters.size() << "   (name{labels}, value)\n";
   for (const auto& [name, value] : s.counters)
     std::cout << "  " << std::left << std::setw(60) << name << std::right << ' ' << value << '\n';

@@ -8,6 +8,68 @@ namespace mosaik::codec {
 
 namespace {
 
+void write_tags(capnp::List<capnp::Data>::Builder out, const std::vector<tag>& tags) {
+  for (unsigned i = 0; i < tags.size(); ++i)
+    out.set(i, as_capnp(tags[i].view()));
+}
+
+expected<std::vector<tag>, decode_error> read_tags(capnp::List<capnp::Data>::Reader in,
+                                                   const char* field) {
+  if (in.size() > max_status_tags)
+    return bad_field(std::string{field} + " has too many entries");
+  std::vector<tag> out;
+  for (auto t : in) {
+    auto id = tag::from_bytes(as_view(t));
+    if (!id)
+      return bad_field(std::string{field} + " entries must be 32 bytes");
+    out.push_back(*id);
+  }
+  return out;
+}
+
+void write_catalog(capnp::List<schema::CatalogEntry>::Builder out,
+                   const std::vector<wire::catalog_status>& catalog) {
+  for (unsigned i = 0; i < catalog.size(); ++i) {
+    const auto& c = catalog[i];
+    out[i].setPeerId(as_capnp(c.peer.view()));
+    write_tags(out[i].initTags(static_cast<unsigned>(c.tags.size())), c.tags);
+    out[i].setVersionStartMs(c.version_start_ms);
+    out[i].setVersionUpdateMs(c.version_update_ms);
+    out[i].setAgeMs(c.age_ms);
+    auto addresses = out[i].initAddresses(static_cast<unsigned>(c.addresses.size()));
+    for (unsigned a = 0; a < c.addresses.size(); ++a)
+      write_endpoint(addresses[a], c.addresses[a]);
+    out[i].setSigned(c.is_signed);
+    out[i].setRttUs(c.rtt_us);
+  }
+}
+
+expected<wire::catalog_status, decode_error> read_catalog_entry(schema::CatalogEntry::Reader r) {
+  wire::catalog_status c;
+  auto id = peer_id::from_bytes(as_view(r.getPeerId()));
+  if (!id)
+    return bad_field("status.catalog.peerId must be 32 bytes");
+  c.peer = *id;
+  auto tags = read_tags(r.getTags(), "status.catalog.tags");
+  if (!tags)
+    return unexpected{tags.error()};
+  c.tags = std::move(*tags);
+  c.version_start_ms = r.getVersionStartMs();
+  c.version_update_ms = r.getVersionUpdateMs();
+  c.age_ms = r.getAgeMs();
+  if (r.getAddresses().size() > max_status_catalog_addresses)
+    return bad_field("status.catalog.addresses has too many entries");
+  for (auto a : r.getAddresses()) {
+    auto e = read_endpoint(a, "status.catalog.addresses");
+    if (!e)
+      return unexpected{e.error()};
+    c.addresses.push_back(*e);
+  }
+  c.is_signed = r.getSigned();
+  c.rtt_us = r.getRttUs();
+  return c;
+}
+
 } // namespace
 
 bytes encode_status(const wire::node_status& s) {
@@ -29,9 +91,8 @@ bytes encode_status(const wire::node_status& s) {
     counters[i].setName(s.counters[i].first);
     counters[i].setValue(s.counters[i].second);
   }
-  auto tags = root.initTags(static_cast<unsigned>(s.tags.size()));
-  for (unsigned i = 0; i < s.tags.size(); ++i)
-    tags.set(i, as_capnp(s.tags[i].view()));
+  write_tags(root.initTags(static_cast<unsigned>(s.tags.size())), s.tags);
+  write_catalog(root.initCatalog(static_cast<unsigned>(s.catalog.size())), s.catalog);
   return detail::to_bytes(builder);
 }
 
@@ -78,14 +139,17 @@ expected<wire::node_status, decode_error> decode_status(byte_view data,
           return bad_field("status.counters.name exceeds 255 bytes");
         s.counters.emplace_back(std::string(name.cStr(), name.size()), c.getValue());
       }
-      auto tags = r.getTags();
-      if (tags.size() > max_status_tags)
-        return bad_field("status.tags has too many entries");
-      for (auto t : tags) {
-        auto id = tag::from_bytes(as_view(t));
-        if (!id)
-          return bad_field("status.tags entries must be 32 bytes");
-        s.tags.push_back(*id);
+      auto tags = read_tags(r.getTags(), "status.tags");
+      if (!tags)
+        return unexpected{tags.error()};
+      s.tags = std::move(*tags);
+      if (r.getCatalog().size() > max_status_catalog)
+        return bad_field("status.catalog has too many entries");
+      for (auto c : r.getCatalog()) {
+        auto entry = read_catalog_entry(c);
+        if (!entry)
+          return unexpected{entry.error()};
+        s.catalog.push_back(std::move(*entry));
       }
       return s;
     });

@@ -11,6 +11,8 @@ inline constexpr std::size_t max_status_peers = 4096;
 inline constexpr std::size_t max_status_counters = 1024;
 inline constexpr std::size_t max_status_tags = 1024;
 inline constexpr std::size_t max_status_text_bytes = 255;
+inline constexpr std::size_t max_status_catalog = 4096;
+inline constexpr std::size_t max_status_catalog_addresses = 64;
 
 bytes encode_status(const wire::node_status& s);
 

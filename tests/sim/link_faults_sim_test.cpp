@@ -10,7 +10,10 @@ using wire::close_reason;
 namespace {
 
 struct two_linked : sim_cluster {
-  two_linked(std::uint64_t seed) : sim_cluster(2, seed) {
+  two_linked(std::uint64_t seed, bool discovery = true) : sim_cluster(2, seed) {
+    if (!discovery)
+      for (std::size_t i = 0; i < 2; ++i)
+        config(i).discovery.reset();
     bootstrap(1, 0);
     start_all();
     REQUIRE(run_until([&] { return linked(0, 1) && linked(1, 0); }, 5s));
@@ -214,8 +217,11 @@ TEST_CASE("sim faults: the same seed replays the same run") {
   CHECK_FALSE(a.empty());
 }
 
+// Peer hints are the link layer's own way to mesh, used when discovery is off.
 TEST_CASE("sim faults: nodes that bootstrap from one peer link to each other via peer hints") {
   sim_cluster c{5, 27};
+  for (std::size_t i = 0; i < 5; ++i)
+    c.config(i).discovery.reset();
   for (std::size_t i = 1; i < 5; ++i)
     c.bootstrap(i, 0, false);
   c.start_all();
@@ -224,8 +230,10 @@ TEST_CASE("sim faults: nodes that bootstrap from one peer link to each other via
     CHECK(c.link_count(i) == 4);
   // With hints off, the star stays a star.
   sim_cluster star{3, 28};
-  for (std::size_t i : {0u, 1u, 2u})
+  for (std::size_t i : {0u, 1u, 2u}) {
+    star.config(i).discovery.reset();
     star.config(i).link.share_peers = false;
+  }
   star.bootstrap(1, 0);
   star.bootstrap(2, 0);
   star.start_all();
@@ -235,7 +243,7 @@ TEST_CASE("sim faults: nodes that bootstrap from one peer link to each other via
 }
 
 TEST_CASE("sim faults: a lost peer is re-dialled for a while, a bootstrap address for ever") {
-  two_linked c{29};
+  two_linked c{29, false}; // discovery would dial the lost peer too
   c.isolate(c.n(1));
   REQUIRE(c.run_until([&] { return !c.linked(0, 1) && !c.linked(1, 0); }, 10s));
   CHECK(c.state(0).dials.size() == 1); // node 0 learned node 1's address from its hello

@@ -34,6 +34,7 @@ sim_cluster::sim_cluster(std::size_t n, std::uint64_t seed) : base(n), seed_(see
     c.network = "sim";
     c.listen = address(i);
     c.seed = seed * 1000 + i;
+    c.epoch = sim_epoch;
     events_.push_back(std::make_shared<std::vector<::mosaik::node::link_event>>());
   }
 }
@@ -103,7 +104,10 @@ void sim_cluster::spawn(std::size_t i) {
     *cfg.seed += std::uint64_t{incarnations_[i]} << 40;
   recorders_[i] = n.sys.spawn(
     [](caf::event_based_actor*, std::shared_ptr<std::vector<::mosaik::node::link_event>> events) -> caf::behavior {
-      return {[events](const ::mosaik::node::link_event& e) { events->push_back(e); }};
+      return {
+        [events](const ::mosaik::node::link_event& e) { events->push_back(e); },
+        [](const ::mosaik::node::link_rtt&) {},
+      };
     },
     events_[i]);
   nodes_[i] = ::mosaik::node::spawn_node(n.sys, std::move(cfg), key(i));
@@ -144,6 +148,37 @@ node::node_state& sim_cluster::state(std::size_t i) {
 
 wire::node_status sim_cluster::status(std::size_t i) {
   return state(i).status((*this)[i].sched.clock().now());
+}
+
+::mosaik::discovery::discovery_state& sim_cluster::discovery(std::size_t i) {
+  using actor_type = caf::stateful_actor<::mosaik::discovery::discovery_state>;
+  return dynamic_cast<actor_type&>(*caf::actor_cast<caf::abstract_actor*>(discovery_actor(i))).state;
+}
+
+std::set<peer_id> sim_cluster::catalog(std::size_t i) {
+  auto& d = discovery(i);
+  auto now = d.epoch + std::chrono::duration_cast<std::chrono::milliseconds>(
+                         (*this)[i].sched.clock().now() - d.started);
+  std::set<peer_id> out;
+  for (const auto& p : d.eng->catalog().signed_peers(now))
+    out.insert(p.entry.peer());
+  return out;
+}
+
+bool sim_cluster::catalogs_converged() {
+  std::set<peer_id> all;
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (started(i))
+      all.insert(peer(i));
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (!started(i))
+      continue;
+    auto others = all;
+    others.erase(peer(i));
+    if (catalog(i) != others)
+      return false;
+  }
+  return true;
 }
 
 std::uint64_t sim_cluster::counter(std::size_t i, const std::string& name, const metrics::labels& l) {

@@ -18,6 +18,7 @@
 // multiplexer). restart(i) starts a new process for node i, so c[i] is node
 // i's current process; crashed processes stay in the simulation, silent.
 
+#include "actors/discovery/discovery_state.hpp"
 #include "actors/node/node_api.hpp"
 #include "actors/node/node_config.hpp"
 #include "actors/node/node_state.hpp"
@@ -31,6 +32,10 @@
 #include <vector>
 
 namespace mosaik::test {
+
+/// Unix time at the start of every simulation: discovery's clock, and with
+/// it every entry version and signature, replays from the seed alone.
+inline constexpr std::chrono::milliseconds sim_epoch{1'700'000'000'000};
 
 class sim_cluster : public sim_network_base<transport::system_config> {
 public:
@@ -67,6 +72,13 @@ public:
   caf::actor node_actor(std::size_t i) const { return nodes_.at(i); }
   ::mosaik::node::node_state& state(std::size_t i);
   wire::node_status status(std::size_t i);
+  /// Node i's discovery actor and its state (the node must run discovery).
+  caf::actor discovery_actor(std::size_t i) { return state(i).discovery; }
+  ::mosaik::discovery::discovery_state& discovery(std::size_t i);
+  /// The live signed peers node i's catalog holds now.
+  std::set<peer_id> catalog(std::size_t i);
+  /// Every started node's catalog holds exactly the other started nodes.
+  bool catalogs_converged();
   /// Node i's counter `name` with labels `l` (its network label aside).
   std::uint64_t counter(std::size_t i, const std::string& name, const metrics::labels& l = {});
   /// Link events node i reported, in order, across its restarts.
@@ -85,6 +97,9 @@ public:
                  caf::timespan tick = std::chrono::milliseconds{50});
   /// Advances simulated time by `total` in `tick` steps.
   void run(caf::timespan total, caf::timespan tick = std::chrono::milliseconds{50});
+
+  /// Stops `a` (an actor a test spawned on some node) with the cluster.
+  void own(caf::actor a) { extras_.push_back(std::move(a)); }
 
   /// Shuts node i down gracefully (departure) and removes its actors.
   void stop(std::size_t i);

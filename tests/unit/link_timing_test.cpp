@@ -105,6 +105,20 @@ TEST_CASE("misbehaviour: threshold bans, points are forgiven, bans grow") {
   CHECK(*second == now + 120s);
 }
 
+TEST_CASE("misbehaviour: a ban decided elsewhere holds until its end and never shortens one") {
+  misbehaviour_tracker t{misbehaviour_config{}};
+  secret_key::seed_type s{};
+  auto peer = secret_key::from_seed(s).public_id();
+  time_point now{};
+  t.ban(peer, now, now + 30s);
+  CHECK(t.banned(peer, now + 29s));
+  CHECK_FALSE(t.banned(peer, now + 30s));
+  t.ban(peer, now, now + 90s);
+  t.ban(peer, now, now + 10s);
+  CHECK(t.banned(peer, now + 89s));
+  CHECK_FALSE(t.banned(peer, now + 90s));
+}
+
 TEST_CASE("misbehaviour: tracks a bounded number of peers") {
   misbehaviour_config cfg;
   cfg.capacity = 4;

@@ -4,7 +4,7 @@
 
 using namespace mosaik;
 
-TEST_CASE("status codec: round-trip with peers, counters and tags") {
+TEST_CASE("status codec: round-trip with peers, counters, tags and catalog") {
   wire::node_status s;
   secret_key::seed_type seed{};
   s.peer = secret_key::from_seed(seed).public_id();
@@ -15,6 +15,9 @@ TEST_CASE("status codec: round-trip with peers, counters and tags") {
   s.counters.emplace_back("mosaik.network.connections.opened", 3);
   s.counters.emplace_back(R"(mosaik.network.link.closes.sent{reason="banned"})", 1);
   s.tags.push_back(tag::from("gpu"));
+  s.catalog.push_back({s.peer, {tag::from("a"), tag::from("b")}, 1'700'000'000'000, 1'700'000'000'042,
+                       750, {{"10.0.0.2", 4001}, {"::1", 4001}}, true, 310});
+  s.catalog.push_back({s.peer, {}, 0, 0, 0, {}, false, 0});
   auto r = codec::decode_status(codec::encode_status(s));
   REQUIRE(r);
   CHECK(*r == s);

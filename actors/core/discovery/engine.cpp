@@ -1,17 +1,12 @@
 #include "actors/core/discovery/engine.hpp"
 
+#include "actors/core/overloaded.hpp"
+
 #include <algorithm>
 
 namespace mosaik::discovery {
 
 namespace {
-
-template <class... Fs>
-struct overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-overloaded(Fs...) -> overloaded<Fs...>;
 
 void soonest(millis& current, std::optional<millis> candidate) {
   if (candidate && *candidate < current)

@@ -39,6 +39,7 @@ struct link_config {
   std::size_t replay_cache = 4096;     // remote nonces remembered to refuse replays
   duration departure_window = 500ms;   // how long shutdown waits for departure acks
   bool share_peers = true;             // tell new links where our other peers listen
+                                       // (only without discovery, which replaces it)
   std::size_t max_learned_dials = 256; // addresses from hints and lost links we keep dialling
   unsigned max_dial_failures = 8;      // failed attempts before such an address is given up
   backoff_config reconnect;

@@ -55,6 +55,16 @@ std::optional<time_point> misbehaviour_tracker::offend(const peer_id& peer, time
   return e.banned_until;
 }
 
+void misbehaviour_tracker::ban(const peer_id& peer, time_point now, time_point until) {
+  auto i = entries_.find(peer);
+  if (i == entries_.end()) {
+    make_room(now);
+    i = entries_.emplace(peer, entry{0, now, until, 0}).first;
+  }
+  auto& e = i->second;
+  e.banned_until = std::max(e.banned_until, until);
+}
+
 bool misbehaviour_tracker::banned(const peer_id& peer, time_point now) const {
   auto i = entries_.find(peer);
   return i != entries_.end() && i->second.banned_until > now;

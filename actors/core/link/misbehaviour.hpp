@@ -19,6 +19,10 @@ public:
   /// offence pushed the peer over the threshold, nullopt otherwise.
   std::optional<time_point> offend(const peer_id& peer, time_point now, double points = 1);
 
+  /// Bans `peer` until `until` (a ban another subsystem decided, e.g.
+  /// discovery's penalties); an existing longer ban is kept.
+  void ban(const peer_id& peer, time_point now, time_point until);
+
   /// True while `peer` is banned.
   bool banned(const peer_id& peer, time_point now) const;
 

@@ -55,9 +55,10 @@ enum class close_reason : std::uint16_t {
   banned = 11,
   connection_lost = 12,
   unexpected_peer = 13,
+  released = 14,
 };
 
-inline constexpr std::uint16_t close_reason_count = 14;
+inline constexpr std::uint16_t close_reason_count = 15;
 
 std::string_view to_string(close_reason r);
 

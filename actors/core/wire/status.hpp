@@ -21,6 +21,20 @@ struct peer_status {
   friend bool operator==(const peer_status&, const peer_status&) = default;
 };
 
+/// One peer of the node's discovery catalog.
+struct catalog_status {
+  peer_id peer;
+  std::vector<tag> tags;
+  std::int64_t version_start_ms = 0;
+  std::int64_t version_update_ms = 0;
+  std::uint64_t age_ms = 0;
+  std::vector<endpoint> addresses;
+  bool is_signed = true;
+  std::uint64_t rtt_us = 0;
+
+  friend bool operator==(const catalog_status&, const catalog_status&) = default;
+};
+
 struct node_status {
   peer_id peer;
   network_id network;
@@ -29,6 +43,7 @@ struct node_status {
   std::vector<peer_status> peers;
   std::vector<std::pair<std::string, std::uint64_t>> counters;
   std::vector<tag> tags;
+  std::vector<catalog_status> catalog;
 
   friend bool operator==(const node_status&, const node_status&) = default;
 };

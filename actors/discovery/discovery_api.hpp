@@ -1,0 +1,94 @@
+#pragma once
+// The messaging interface of the discovery actor for LOCAL actors. None of
+// these types is announced to CAF, so no remote node can build one; peers
+// reach discovery only through frames of kind `discovery` on a link.
+//
+//   get_catalog{}             -> catalog_snapshot
+//   subscribe_discovery{a}                        a receives discovery_events
+//   add_tags{t}               -> bool             changed; re-announced at once
+//   remove_tags{t}            -> bool
+//   dial_addresses{e}                             best effort; new links are synced
+//   sync_with{peer}           -> bool             catalog exchange finished (false: failed)
+//   feed_entry{signed}        -> bool             new or newer
+//   insert_unsigned{entry}    -> bool             local only, never gossiped
+//   remove_unsigned{peer}     -> bool
+//   depart{}                  -> bool             departure sent; discovery goes quiet
+//
+// A refused change (a tag list over the limits) answers with an error
+// naming the rejection; nothing is changed then.
+
+#include "actors/core/discovery/event_queue.hpp"
+#include "actors/core/discovery/peer_info.hpp"
+#include "actors/core/discovery/signed_peer_entry.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace mosaik::discovery {
+
+struct get_catalog {};
+
+struct catalog_snapshot {
+  signed_peer_entry me;
+  /// Live signed peers, then unsigned ones (max_rtt applied).
+  std::vector<peer_info> peers;
+};
+
+/// `subscriber` receives discovery_events as requests and must answer each
+/// (any reply, or a handler returning nothing): one batch is in flight per
+/// subscriber and at most events_backlog more wait; beyond that the oldest
+/// are dropped and counted in the next batch's `lost`.
+struct subscribe_discovery {
+  caf::actor subscriber;
+};
+
+/// A batch of events, oldest first, and how many were lost before it.
+using discovery_events = event_queue::batch;
+
+struct add_tags {
+  std::vector<tag> tags;
+};
+
+struct remove_tags {
+  std::vector<tag> tags;
+};
+
+struct dial_addresses {
+  std::vector<wire::endpoint> addresses;
+};
+
+struct sync_with {
+  peer_id peer;
+};
+
+struct feed_entry {
+  signed_peer_entry entry;
+};
+
+struct insert_unsigned {
+  peer_entry entry;
+};
+
+struct remove_unsigned {
+  peer_id peer;
+};
+
+struct depart {};
+
+} // namespace mosaik::discovery
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::get_catalog)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::catalog_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::subscribe_discovery)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::discovery_events)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::add_tags)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::remove_tags)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::dial_addresses)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::sync_with)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::feed_entry)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::insert_unsigned)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::remove_unsigned)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::depart)

@@ -1,0 +1,67 @@
+// The node's status: its links from the node's own state, its tags and
+// catalog from the discovery actor when there is one.
+#include "actors/discovery/discovery_api.hpp"
+#include "actors/node/node_internal.hpp"
+#include "schemas/codec/status_codec.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <chrono>
+
+namespace mosaik::node {
+
+namespace {
+
+/// How long a status answer waits for the discovery actor's catalog.
+constexpr auto catalog_timeout = std::chrono::seconds{1};
+
+std::uint64_t count_of(std::chrono::microseconds d) {
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, d.count()));
+}
+
+wire::catalog_status to_status(const discovery::peer_info& p) {
+  const auto& e = p.entry;
+  wire::catalog_status c;
+  c.peer = e.peer();
+  c.tags.assign(e.tags().begin(), e.tags().end());
+  c.version_start_ms = e.version().start_ms;
+  c.version_update_ms = e.version().update_ms;
+  c.age_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, p.age.count()));
+  c.addresses.assign(e.addresses().begin(), e.addresses().end());
+  c.is_signed = p.is_signed;
+  c.rtt_us = p.rtt ? count_of(*p.rtt) : 0;
+  return c;
+}
+
+} // namespace
+
+void with_status(node_actor* self, std::function<void(wire::node_status)> done) {
+  auto& st = self->state;
+  if (!st.discovery) {
+    done(st.status(now(self)));
+    return;
+  }
+  self->request(st.discovery, catalog_timeout, discovery::get_catalog{})
+    .then(
+      [=](discovery::catalog_snapshot& snap) {
+        auto s = self->state.status(now(self));
+        const auto& tags = snap.me.entry().tags();
+        s.tags.assign(tags.begin(), tags.end());
+        for (const auto& p : snap.peers)
+          s.catalog.push_back(to_status(p));
+        done(std::move(s));
+      },
+      [=](caf::error&) {
+        self->state.count("mosaik.network.status.catalog_unavailable");
+        done(self->state.status(now(self)));
+      });
+}
+
+void respond_status(node_actor* self) {
+  auto rp = self->make_response_promise<transport::frame_msg>();
+  with_status(self, [rp](wire::node_status s) mutable {
+    rp.deliver(transport::to_msg({wire::frame_kind::status, 0, codec::encode_status(s)}));
+  });
+}
+
+} // namespace mosaik::node
