@@ -96,6 +96,7 @@ void dispatch(discovery_actor* self) {
       i->second.deliver(s.completed);
     st.sync_waiters.erase(first, last);
   }
+  st.metrics->update(*st.eng, now(self));
   arm_timer(self);
 }
 
@@ -210,6 +211,8 @@ caf::actor spawn_discovery(caf::local_actor* node, discovery_setup setup, secret
                                 std::chrono::system_clock::now().time_since_epoch());
     st.eng.emplace(setup->cfg, setup->network, std::move(*key),
                    peer_entry::address_set{setup->listen}, st.epoch);
+    st.registry = setup->metrics;
+    st.metrics.emplace(*st.registry);
     return behavior(self);
   };
   return node->spawn<caf::linked>(init, caf::actor_cast<caf::actor>(node),

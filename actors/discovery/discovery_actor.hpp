@@ -16,6 +16,11 @@
 
 #include <caf/fwd.hpp>
 
+namespace mosaik::metrics {
+class registry;
+}
+
+#include <memory>
 #include <optional>
 
 namespace mosaik::discovery {
@@ -27,6 +32,8 @@ struct discovery_setup {
   wire::endpoint listen;
   /// Unix time at spawn; unset: read the system clock (simulations fix it).
   std::optional<millis> epoch;
+  /// The node's registry, which discovery's series join.
+  std::shared_ptr<metrics::registry> metrics;
 };
 
 /// Spawns the discovery actor of the node actor `node`, linked to it. The

@@ -3,6 +3,7 @@
 
 #include "actors/core/discovery/engine.hpp"
 #include "actors/core/discovery/event_queue.hpp"
+#include "actors/discovery/discovery_metrics.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
@@ -34,6 +35,8 @@ struct discovery_state {
   std::map<caf::actor_addr, subscriber> subscribers;
   std::multimap<peer_id, caf::response_promise> sync_waiters;
   std::uint64_t malformed = 0;            // discovery frames that did not decode
+  std::shared_ptr<metrics::registry> registry;
+  std::optional<discovery_metrics> metrics;
   std::shared_ptr<spdlog::logger> log;
 };
 

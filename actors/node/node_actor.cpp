@@ -71,7 +71,8 @@ std::optional<std::string> start_discovery(node_actor* self) {
   auto& st = self->state;
   if (!st.cfg.discovery)
     return std::nullopt;
-  discovery::discovery_setup setup{*st.cfg.discovery, st.me.network, st.me.listen, st.cfg.epoch};
+  discovery::discovery_setup setup{*st.cfg.discovery, st.me.network, st.me.listen, st.cfg.epoch,
+                                   st.metrics};
   setup.cfg.tags.insert(setup.cfg.tags.end(), st.cfg.tags.begin(), st.cfg.tags.end());
   for (const auto& b : st.cfg.bootstrap)
     setup.cfg.bootstrap.push_back(b.endpoint);

@@ -129,6 +129,15 @@ TEST_CASE("sim discovery actor: 10 nodes bootstrapped from one converge within 3
   CHECK(s->catalog.size() == 9);
   for (const auto& entry : s->catalog)
     CHECK(entry.is_signed);
+  // Discovery's series of FEATURES.md 10 in the node's registry.
+  auto& m = *c.state(3).metrics;
+  CHECK(m.value("mosaik.discovery.catalog.size") == 9);
+  CHECK(m.value("mosaik.discovery.peers.discovered") == 9);
+  CHECK(m.value("mosaik.discovery.peers.departed") == 0);
+  CHECK(m.value("mosaik.discovery.gossip.neighbors") >= 1);
+  CHECK(m.value("mosaik.discovery.gossip.neighbors") <= 8);
+  CHECK(m.value("mosaik.discovery.catalog.syncs") >= 1);
+  CHECK(m.value("mosaik.discovery.messages.sent") > 0);
 }
 
 TEST_CASE("sim discovery actor: a subscriber sees every peer discovered and a graceful departure") {
@@ -142,6 +151,7 @@ TEST_CASE("sim discovery actor: a subscriber sees every peer discovered and a gr
   c.stop(3);
   REQUIRE(c.run_until([&] { return log->departed(c.peer(3)).has_value(); }, 1s));
   CHECK(*log->departed(c.peer(3)) == discovery::departure_cause::graceful);
+  CHECK(c.state(0).metrics->value("mosaik.discovery.peers.departed") == 1);
   CHECK(c.run_until([&] { return c.catalogs_converged(); }, 1s));
 }
 
@@ -222,6 +232,7 @@ TEST_CASE("sim discovery actor: a peer that sends garbage discovery frames is ba
     c.rogue_send(rogue, ingress, {wire::frame_kind::discovery, 0, bytes(16, 0xee)});
   REQUIRE(c.run_until([&] { return !c.linked(0, 1); }, 1s));
   CHECK(c.discovery(0).malformed == 2);
+  CHECK(c.state(0).metrics->value("mosaik.discovery.rejected", {{"reason", "malformed"}}) == 2);
   CHECK(c.counter(0, "mosaik.network.link.bans") == 1);
   CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "banned"}}) >= 1);
   CHECK(c.counter(1, "mosaik.network.link.closes.received", {{"reason", "banned"}}) >= 1);
