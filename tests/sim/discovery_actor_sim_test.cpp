@@ -240,3 +240,26 @@ TEST_CASE("sim discovery actor: a peer that sends garbage discovery frames is ba
   c.run(20s);
   CHECK_FALSE(c.linked(0, 1));
 }
+
+TEST_CASE("sim discovery actor: a silent node is purged after purge_after; restarted, it is back with a newer version") {
+  constexpr auto purge_after = 10s;
+  star_cluster c{5, 67};
+  for (std::size_t i = 0; i < c.size(); ++i)
+    c.config(i).discovery->purge_after = purge_after;
+  c.start_all();
+  REQUIRE(c.run_until([&] { return c.catalogs_converged(); }, 3 * interval));
+  auto before = c.entry(0, 2);
+  REQUIRE(before);
+  c.crash(2, sim_cluster::crash_mode::silent);
+  // Links notice within their heartbeat budget, the catalogs keep the entry
+  // until nothing newer arrived for purge_after.
+  c.run(purge_after / 2);
+  CHECK(c.catalog(0).count(c.peer(2)) == 1);
+  REQUIRE(c.run_until([&] { return c.catalogs_converged(); }, purge_after));
+  CHECK(c.state(0).metrics->value("mosaik.discovery.peers.departed") == 1);
+  c.restart(2);
+  REQUIRE(c.run_until([&] { return c.catalogs_converged(); }, 3 * interval));
+  auto after = c.entry(0, 2);
+  REQUIRE(after);
+  CHECK(after->entry.version().start_ms > before->entry.version().start_ms);
+}

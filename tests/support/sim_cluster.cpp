@@ -34,7 +34,6 @@ sim_cluster::sim_cluster(std::size_t n, std::uint64_t seed) : base(n), seed_(see
     c.network = "sim";
     c.listen = address(i);
     c.seed = seed * 1000 + i;
-    c.epoch = sim_epoch;
     events_.push_back(std::make_shared<std::vector<::mosaik::node::link_event>>());
   }
 }
@@ -102,6 +101,10 @@ void sim_cluster::spawn(std::size_t i) {
   auto cfg = configs_[i];
   if (cfg.seed && incarnations_[i] > 0)
     *cfg.seed += std::uint64_t{incarnations_[i]} << 40;
+  // Unix time now in the simulation: a restarted node's entries outrank its
+  // previous life's.
+  cfg.epoch = sim_epoch + std::chrono::duration_cast<std::chrono::milliseconds>(
+                            n.sched.clock().now().time_since_epoch());
   recorders_[i] = n.sys.spawn(
     [](caf::event_based_actor*, std::shared_ptr<std::vector<::mosaik::node::link_event>> events) -> caf::behavior {
       return {

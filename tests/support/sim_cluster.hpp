@@ -33,8 +33,9 @@
 
 namespace mosaik::test {
 
-/// Unix time at the start of every simulation: discovery's clock, and with
-/// it every entry version and signature, replays from the seed alone.
+/// Unix time at the start of every simulation (a node started later gets
+/// this plus the simulated time so far): discovery's clock, and with it
+/// every entry version and signature, replays from the seed alone.
 inline constexpr std::chrono::milliseconds sim_epoch{1'700'000'000'000};
 
 class sim_cluster : public sim_network_base<transport::system_config> {
