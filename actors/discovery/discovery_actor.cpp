@@ -1,16 +1,14 @@
 #include "actors/discovery/discovery_actor.hpp"
 
+#include "actors/core/overloaded.hpp"
 #include "actors/discovery/discovery_api.hpp"
 #include "actors/discovery/discovery_state.hpp"
-#include "actors/core/overloaded.hpp"
 #include "actors/logging/log.hpp"
 #include "actors/node/node_api.hpp"
 #include "schemas/codec/discovery_codec.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
-
-#include <random>
 
 namespace mosaik::discovery {
 
@@ -182,8 +180,16 @@ caf::behavior behavior(discovery_actor* self) {
       dispatch(self);
       return fed;
     },
-    [=](insert_unsigned& i) { return self->state.eng->insert_unsigned(std::move(i.entry)); },
-    [=](const remove_unsigned& r) { return self->state.eng->remove_unsigned(r.peer); },
+    [=](insert_unsigned& i) {
+      auto inserted = self->state.eng->insert_unsigned(std::move(i.entry));
+      dispatch(self);
+      return inserted;
+    },
+    [=](const remove_unsigned& r) {
+      auto removed = self->state.eng->remove_unsigned(r.peer);
+      dispatch(self);
+      return removed;
+    },
     [=](depart) {
       auto& st = self->state;
       st.log->info("departing: telling {} gossip peer(s)", st.eng->links().links().size());

@@ -16,12 +16,12 @@
 
 #include <caf/fwd.hpp>
 
+#include <memory>
+#include <optional>
+
 namespace mosaik::metrics {
 class registry;
 }
-
-#include <memory>
-#include <optional>
 
 namespace mosaik::discovery {
 

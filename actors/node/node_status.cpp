@@ -6,6 +6,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace mosaik::node {
@@ -15,8 +16,9 @@ namespace {
 /// How long a status answer waits for the discovery actor's catalog.
 constexpr auto catalog_timeout = std::chrono::seconds{1};
 
-std::uint64_t count_of(std::chrono::microseconds d) {
-  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, d.count()));
+template <class Duration>
+std::uint64_t non_negative(Duration d) {
+  return static_cast<std::uint64_t>(std::max<typename Duration::rep>(0, d.count()));
 }
 
 wire::catalog_status to_status(const discovery::peer_info& p) {
@@ -26,10 +28,10 @@ wire::catalog_status to_status(const discovery::peer_info& p) {
   c.tags.assign(e.tags().begin(), e.tags().end());
   c.version_start_ms = e.version().start_ms;
   c.version_update_ms = e.version().update_ms;
-  c.age_ms = static_cast<std::uint64_t>(std::max<std::int64_t>(0, p.age.count()));
+  c.age_ms = non_negative(p.age);
   c.addresses.assign(e.addresses().begin(), e.addresses().end());
   c.is_signed = p.is_signed;
-  c.rtt_us = p.rtt ? count_of(*p.rtt) : 0;
+  c.rtt_us = p.rtt ? non_negative(*p.rtt) : 0;
   return c;
 }
 
@@ -47,8 +49,10 @@ void with_status(node_actor* self, std::function<void(wire::node_status)> done) 
         auto s = self->state.status(now(self));
         const auto& tags = snap.me.entry().tags();
         s.tags.assign(tags.begin(), tags.end());
-        for (const auto& p : snap.peers)
-          s.catalog.push_back(to_status(p));
+        // A status reader refuses longer lists; the metrics give the size.
+        auto rows = std::min(snap.peers.size(), codec::max_status_catalog);
+        for (std::size_t i = 0; i < rows; ++i)
+          s.catalog.push_back(to_status(snap.peers[i]));
         done(std::move(s));
       },
       [=](caf::error&) {
