@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
+
 using namespace mosaik;
 
 TEST_CASE("status codec: round-trip with peers, counters, tags and catalog") {
@@ -31,4 +33,42 @@ TEST_CASE("status codec: garbage and wrong schemas are typed errors") {
   auto encoded = codec::encode_status(empty);
   CHECK(codec::decode_status(encoded)); // all-zero ids are 32 bytes: valid
   CHECK_FALSE(codec::decode_status(bytes(7, 0)));
+}
+
+TEST_CASE("status codec: mutated status answers with a catalog are decoded or refused, never thrown") {
+  wire::node_status s;
+  s.listen_address = {"127.0.0.1", 4000};
+  for (std::uint8_t i = 0; i < 6; ++i) {
+    secret_key::seed_type seed{};
+    seed[0] = i;
+    auto peer = secret_key::from_seed(seed).public_id();
+    s.peers.push_back({peer, {"10.0.0.1", 4000}, 100, "up"});
+    s.catalog.push_back({peer, {tag::from("t")}, 1, 2, 3, {{"10.0.0.1", 4000}}, true, 100});
+  }
+  auto valid = codec::encode_status(s);
+  std::mt19937_64 rng(0x737461747573ULL);
+  std::size_t decoded = 0, rejected = 0;
+  for (int i = 0; i < 3000; ++i) {
+    auto input = valid;
+    if (i % 2 == 0) {
+      for (int n = 0; n < 1 + static_cast<int>(rng() % 4); ++n)
+        input[rng() % input.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+    } else {
+      for (std::size_t j = 0, at = 8 * (rng() % (input.size() / 8)); j < 8; ++j)
+        input[at + j] = static_cast<std::uint8_t>(rng());
+    }
+    CHECK_NOTHROW({
+      auto r = codec::decode_status(input);
+      if (r) {
+        ++decoded;
+        CHECK(r->catalog.size() <= codec::max_status_catalog);
+      } else {
+        ++rejected;
+      }
+    });
+  }
+  MESSAGE("decoded " << decoded << ", rejected " << rejected);
+  CHECK(decoded + rejected == 3000);
+  CHECK(rejected > 0);
+  CHECK(decoded > 0);
 }
