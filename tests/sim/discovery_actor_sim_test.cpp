@@ -138,6 +138,10 @@ TEST_CASE("sim discovery actor: 10 nodes bootstrapped from one converge within 3
   CHECK(m.value("mosaik.discovery.gossip.neighbors") <= 8);
   CHECK(m.value("mosaik.discovery.catalog.syncs") >= 1);
   CHECK(m.value("mosaik.discovery.messages.sent") > 0);
+  // Link heartbeats feed the catalog's RTT of linked peers (a sample of 0
+  // here: simulated links deliver without delay).
+  REQUIRE(c.linked(0, 5));
+  CHECK(c.run_until([&] { return c.entry(0, 5)->rtt.has_value(); }, 3s));
 }
 
 TEST_CASE("sim discovery actor: a subscriber sees every peer discovered and a graceful departure") {
