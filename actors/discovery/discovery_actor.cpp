@@ -22,8 +22,7 @@ struct wakeup {
 };
 
 millis now(discovery_actor* self) {
-  auto& st = self->state;
-  return st.epoch + std::chrono::duration_cast<millis>(self->clock().now() - st.started);
+  return self->state.unix_time(self->clock().now());
 }
 
 void log_event(discovery_actor* self, const event& e) {

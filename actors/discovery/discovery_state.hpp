@@ -26,6 +26,11 @@ struct discovery_state {
   config cfg;
   millis epoch{0};                        // Unix time at `started`
   caf::actor_clock::time_point started{};
+
+  /// Unix time when the actor clock reads `t`.
+  millis unix_time(caf::actor_clock::time_point t) const {
+    return epoch + std::chrono::duration_cast<millis>(t - started);
+  }
   std::optional<millis> wakeup_at;        // the engine's armed wake-up
   std::uint64_t wakeup_generation = 0;    // older timers are ignored
   struct subscriber {

@@ -30,14 +30,8 @@ struct star_cluster : sim_cluster {
     }
   }
 
-  /// Simulated Unix time at node i's discovery actor.
-  discovery::millis now(std::size_t i) {
-    auto& d = discovery(i);
-    return d.epoch + std::chrono::duration_cast<discovery::millis>((*this)[i].sched.clock().now() - d.started);
-  }
-
   std::optional<discovery::peer_info> entry(std::size_t i, std::size_t of) {
-    return discovery(i).eng->catalog().get(peer(of), now(i));
+    return discovery(i).eng->catalog().get(peer(of), discovery_now(i));
   }
 
   std::size_t total_ups() {

@@ -158,12 +158,13 @@ wire::node_status sim_cluster::status(std::size_t i) {
   return dynamic_cast<actor_type&>(*caf::actor_cast<caf::abstract_actor*>(discovery_actor(i))).state;
 }
 
+std::chrono::milliseconds sim_cluster::discovery_now(std::size_t i) {
+  return discovery(i).unix_time((*this)[i].sched.clock().now());
+}
+
 std::set<peer_id> sim_cluster::catalog(std::size_t i) {
-  auto& d = discovery(i);
-  auto now = d.epoch + std::chrono::duration_cast<std::chrono::milliseconds>(
-                         (*this)[i].sched.clock().now() - d.started);
   std::set<peer_id> out;
-  for (const auto& p : d.eng->catalog().signed_peers(now))
+  for (const auto& p : discovery(i).eng->catalog().signed_peers(discovery_now(i)))
     out.insert(p.entry.peer());
   return out;
 }

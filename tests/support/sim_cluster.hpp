@@ -76,6 +76,8 @@ public:
   /// Node i's discovery actor and its state (the node must run discovery).
   caf::actor discovery_actor(std::size_t i) { return state(i).discovery; }
   ::mosaik::discovery::discovery_state& discovery(std::size_t i);
+  /// Simulated Unix time at node i's discovery actor.
+  std::chrono::milliseconds discovery_now(std::size_t i);
   /// The live signed peers node i's catalog holds now.
   std::set<peer_id> catalog(std::size_t i);
   /// Every started node's catalog holds exactly the other started nodes.
