@@ -229,7 +229,7 @@ void cluster::events(sim_node& n, raft::ready& rd) {
     n.snapshots[n.offered->first.index] = n.offered->second;
     auto meta = n.offered->first;
     n.offered.reset();
-    if (n.raft->install_snapshot(meta)) {
+    if (n.raft->install_snapshot(meta) == raft::snapshot_install::restored) {
       ++report_.faults.snapshots;
       note(n.name() + " installs snapshot " + std::to_string(meta.index));
     }

@@ -49,7 +49,7 @@ public:
   void peer_joined(const peer_info& p);
   void peer_departed(const node_id& p);
   void peer_lost(const node_id& p);
-  bool install_snapshot(const snapshot_metadata& meta);
+  snapshot_install install_snapshot(const snapshot_metadata& meta);
   /// Committed entries up to `upto` were handed out: settle the proposals
   /// waiting on them.
   void resolve_proposals(index_t upto);
@@ -129,6 +129,7 @@ private:
   void handle_append(const message& m);
   void handle_heartbeat(const message& m);
   void handle_snapshot(const message& m);
+  void ack_snapshot();
   void after_commit();
 
   // -- raft_membership.cpp ------------------------------------------------------

@@ -49,32 +49,50 @@ void raft::handle_heartbeat(const message& m) {
 
 void raft::handle_snapshot(const message& m) {
   const auto& meta = std::get<snapshot_request>(m.body).meta;
-  bool observer = cfg_.preference.is_observer();
-  if (meta.index <= log_.committed()) {
-    send(m.from, append_response{log_.committed(), false, 0, observer});
+  if (meta.index > log_.committed() && !log_.match_term(meta.index, meta.term)) {
+    out_.snapshot_needed = meta;
     return;
   }
-  if (log_.match_term(meta.index, meta.term)) {
-    // We hold the entry the snapshot ends at, so everything up to it is
-    // the leader's committed prefix (log matching, §5.3).
-    log_.commit_to(meta.index);
-    after_commit();
-    send(m.from, append_response{log_.committed(), false, 0, observer});
-    return;
-  }
-  out_.snapshot_needed = meta;
+  // Nothing to fetch (at or below our commit index, or a prefix of our
+  // log): decided and acknowledged at once.
+  install_snapshot(meta);
 }
 
-bool raft::install_snapshot(const snapshot_metadata& meta) {
-  if (failed_ || meta.index <= log_.committed())
-    return false;
+snapshot_install raft::install_snapshot(const snapshot_metadata& meta) {
+  // The leader may have asked long ago: decide on the log as it is now.
+  if (failed_)
+    return snapshot_install::refused;
+  if (meta.index <= log_.committed()) {
+    ack_snapshot();
+    return snapshot_install::refused;
+  }
+  if (log_.match_term(meta.index, meta.term)) {
+    // Figure 13 step 6: we hold the entry the snapshot ends at, so our log
+    // up to it is the committed prefix (log matching, §5.3); the entries
+    // after it may be acknowledged already and must stay.
+    log_.commit_to(meta.index);
+    after_commit();
+    caught_up_ = true;
+    ack_snapshot();
+    return snapshot_install::advanced_commit;
+  }
+  // Steps 7 and 8: the snapshot supersedes the whole log. A campaign in
+  // progress asked for votes on the log we replace: it ends.
+  if (role_ != role::follower)
+    become_follower(term_, std::nullopt);
   log_.restore(meta);
   confs_.assign(1, {meta.index, meta.config});
   caught_up_ = true; // the snapshot's configuration is the leader's recent one
   trace(log_level::info, [&] { return "installed snapshot at " + std::to_string(meta.index); });
+  ack_snapshot();
+  return snapshot_install::restored;
+}
+
+void raft::ack_snapshot() {
+  // Our log up to the commit index is the committed prefix, which every
+  // leader of our term holds.
   if (leader_ && role_ == role::follower)
-    send(*leader_, append_response{meta.index, false, 0, cfg_.preference.is_observer()});
-  return true;
+    send(*leader_, append_response{log_.committed(), false, 0, cfg_.preference.is_observer()});
 }
 
 void raft::after_commit() {

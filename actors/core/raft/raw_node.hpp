@@ -55,9 +55,31 @@ public:
   void peer_departed(const node_id& p) { raft_.peer_departed(p); }
   /// The bond to the peer closed without a departure.
   void peer_lost(const node_id& p) { raft_.peer_lost(p); }
-  /// State sync installed the state at `meta` (after ready.snapshot_needed);
-  /// the log restarts after it. False if the node is already past it.
-  bool install_snapshot(const snapshot_metadata& meta) { return raft_.install_snapshot(meta); }
+  /// State sync fetched the state at `meta`. The hand-off:
+  ///  1. A ready's `snapshot_needed` names a position the leader asked for.
+  ///     The caller fetches the state at exactly (index, term) through state
+  ///     sync, outside the core and at its own pace; a later ready may ask
+  ///     for a newer position while it does, and the caller may drop the
+  ///     older fetch or finish it (each is decided on its own).
+  ///  2. Once the whole state is in hand, possibly much later (after more
+  ///     messages, elections, restarts of this node or compaction), the
+  ///     caller calls this with the metadata it fetched, at any time it may
+  ///     give inputs. The core decides on its log as it is then (Figure 13):
+  ///     - refused: already committed at or past `meta.index`. Discard the
+  ///       fetched state.
+  ///     - advanced_commit: the log holds (index, term), so the commit index
+  ///       advances to it and the log stays (entries after it may already
+  ///       be acknowledged). Discard the fetched state and keep the own
+  ///       state machine: the entries up to the index arrive as
+  ///       committed_entries as usual.
+  ///     - restored: the log restarts after `meta`. The next ready carries
+  ///       `meta` as `snapshot`: persist it and replace the state machine
+  ///       with the fetched state, which must stay available for restarts.
+  ///  A caller that restarts loses nothing by dropping a fetch in progress:
+  ///  the leader asks again.
+  snapshot_install install_snapshot(const snapshot_metadata& meta) {
+    return raft_.install_snapshot(meta);
+  }
 
   // -- output ------------------------------------------------------------------
 

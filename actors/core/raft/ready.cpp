@@ -34,6 +34,15 @@ std::string_view to_string(read_outcome o) {
   return "?";
 }
 
+std::string_view to_string(snapshot_install s) {
+  switch (s) {
+    case snapshot_install::refused: return "refused";
+    case snapshot_install::advanced_commit: return "advanced_commit";
+    case snapshot_install::restored: return "restored";
+  }
+  return "?";
+}
+
 bool ready::empty() const {
   return !soft && !snapshot && entries.empty() && !hard && !config && messages.empty()
          && committed_entries.empty() && reads.empty() && proposals.empty() && !snapshot_needed

@@ -62,6 +62,18 @@ struct read_state {
   friend bool operator==(const read_state&, const read_state&) = default;
 };
 
+/// What raw_node::install_snapshot did with a position state sync fetched
+/// (Figure 13, receiver steps 6 to 8).
+enum class snapshot_install : std::uint8_t {
+  refused,         // already committed at or past it: discard the fetched state
+  advanced_commit, // the log holds its last entry: commit advanced, log kept;
+                   // discard the fetched state, keep the own state machine
+  restored,        // the log restarts after it: the next ready carries it as
+                   // `snapshot`; the fetched state replaces the state machine
+};
+
+std::string_view to_string(snapshot_install s);
+
 enum class raft_errc : std::uint8_t {
   split_bootstrap, // the peer belongs to a group that bootstrapped apart
   storage,         // the storage failed; the node stopped

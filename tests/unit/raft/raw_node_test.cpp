@@ -658,7 +658,7 @@ TEST_CASE("snapshots: a follower behind the leader's compaction installs state a
   auto meta = *c.at(3).snapshot_needed;
   CHECK(meta.index == upto);
   CHECK(meta.config.voters.size() == 3);
-  CHECK(c.node(3).install_snapshot(meta));
+  CHECK(c.node(3).install_snapshot(meta) == snapshot_install::restored);
   c.stabilize();
   c.tick_all(10);
   CHECK(c.node(3).committed() == c.node(1).committed());
