@@ -13,7 +13,8 @@ namespace mosaik::sim {
 
 const std::vector<std::string>& known_bugs() {
   static const std::vector<std::string> bugs{"commit-previous-term", "forget-vote-on-restart",
-                                             "stale-read", "connected-quorum"};
+                                             "stale-read", "connected-quorum",
+                                             "restore-matching-snapshot"};
   return bugs;
 }
 
@@ -26,6 +27,7 @@ cluster::cluster(const sim_options& opts) : opts_(opts), rng_(opts.seed) {
   bugs_.commit_previous_term = opts.bug == "commit-previous-term";
   bugs_.stale_read = opts.bug == "stale-read";
   bugs_.connected_quorum = opts.bug == "connected-quorum";
+  bugs_.restore_matching_snapshot = opts.bug == "restore-matching-snapshot";
   forget_vote_ = opts.bug == "forget-vote-on-restart";
 
   // Always draw, so --nodes K replays a seed whose drawn size was K.
@@ -48,6 +50,10 @@ cluster::cluster(const sim_options& opts) : opts_(opts), rng_(opts.seed) {
   profile_.leader_churn = rng_.chance(0.5);
   profile_.leader_crash = 0.1 + rng_.unit() * 0.5;
   profile_.compact_every = rng_.between(20, 200);
+  profile_.compact_chance = rng_.chance(0.5) ? rng_.unit() * 0.2 : 0;
+  profile_.sync_delay_max = rng_.chance(0.2) ? 0 : rng_.between(1000, 30000);
+  profile_.sync_race = 0.5 + rng_.unit() * 0.5;
+  profile_.sync_pauses_leader = rng_.unit() * 0.5;
   profile_.keys = rng_.between(1, 5);
   profile_.clients = rng_.between(2, 5);
   member_timeout_ticks_ = rng_.between(100, 400);
@@ -65,6 +71,11 @@ cluster::cluster(const sim_options& opts) : opts_(opts), rng_(opts.seed) {
       b = static_cast<std::uint8_t>(rng_.next());
     n->id = peer_id{raw};
     n->observer = i >= voters && i < voters + observers;
+    // Some nodes keep far more log than others: a leader that did not
+    // compact past a follower replicates to it while it fetches a snapshot.
+    bool lazy = rng_.chance(0.3);
+    n->compact_every = profile_.compact_every * (lazy ? 10 : 1);
+    n->compact_chance = lazy ? 0 : profile_.compact_chance;
     nodes_.push_back(std::move(n));
   }
   side_.assign(total, 0);
@@ -163,6 +174,7 @@ bool cluster::step() {
     case event::kind::chaos: on_chaos(); break;
     case event::kind::crash: on_crash(e.a, e.b); break;
     case event::kind::request: on_request(e.a, e.b); break;
+    case event::kind::sync: on_sync(e.a, e.b); break;
   }
   if (!checker_.ok())
     violation(*checker_.violation());
@@ -214,6 +226,7 @@ void cluster::on_deliver(std::uint64_t id) {
     to.offered = std::move(env.attached);
   to.raft->step(m);
   drain(to);
+  finish_syncs_in_window(to);
 }
 
 std::optional<std::size_t> cluster::leader() const {

@@ -1,8 +1,9 @@
 #pragma once
 // The seeded simulation of a Raft group on the pure core (no CAF): nodes on
 // a faulty network (loss, delay, reordering, duplication, partitions), with
-// crashes that lose unsynced writes, pauses, membership churn and clients
-// running a replicated key-value store. Safety is checked after every step,
+// crashes that lose unsynced writes, pauses, membership churn, delayed and
+// racing state syncs, compaction at random moments and clients running a
+// replicated key-value store. Safety is checked after every step,
 // liveness after healing, linearizability at the end.
 
 #include "actors/core/raft/memory_storage.hpp"
@@ -41,7 +42,9 @@ const std::vector<std::string>& known_bugs();
 struct fault_counts {
   std::uint64_t dropped = 0, duplicated = 0, partitions = 0, crashes = 0, leader_crashes = 0,
                 persist_crashes = 0,
-                pauses = 0, joins = 0, departures = 0, deaths = 0, rejoins = 0, snapshots = 0;
+                pauses = 0, joins = 0, departures = 0, deaths = 0, rejoins = 0, snapshots = 0,
+                syncs = 0, syncs_kept_log = 0, syncs_refused = 0, syncs_raced = 0,
+                compactions = 0;
 };
 
 struct run_report {
@@ -95,6 +98,8 @@ struct sim_node {
   sim_time restart_at = 0;
   bool crash_on_persist = false;
   bool permanent = false; // gone for good unless rejoined by churn
+  std::size_t compact_every = 100; // each node compacts on its own schedule (§7)
+  double compact_chance = 0;
 
   raft::memory_storage store;
   std::optional<raft::raw_node> raft;
@@ -104,6 +109,14 @@ struct sim_node {
   raft::index_t kv_applied = 0;
   std::map<raft::index_t, kv_machine> snapshots; // durable state snapshots
   std::optional<std::pair<raft::snapshot_metadata, kv_machine>> offered;
+  struct fetch {
+    raft::snapshot_metadata meta;
+    kv_machine state;
+    /// Finish the moment the log holds the snapshot's last entry while the
+    /// commit index is still below it (issue 11's window).
+    bool in_window = false;
+  };
+  std::map<std::uint64_t, fetch> fetches; // state syncs in progress, by id
 
   std::set<std::size_t> bonds;
   std::map<std::size_t, sim_time> bond_down_since;
@@ -134,7 +147,11 @@ struct fault_profile {
   /// bring nodes back quickly.
   bool leader_churn = false;
   double leader_crash = 0; // chance a leader crashes after taking entries
-  std::size_t compact_every = 100;
+  std::size_t compact_every = 100; // applied entries between compactions, per node
+  double compact_chance = 0; // per node and chaos round: compact what is applied
+  sim_time sync_delay_max = 0; // a state sync takes up to this long
+  double sync_race = 0; // a newer request leaves the fetches in progress running
+  double sync_pauses_leader = 0; // a fetch starts, and the leader that asked pauses
   std::size_t keys = 3;
   std::size_t clients = 4;
 };
@@ -148,7 +165,7 @@ private:
   struct event {
     sim_time at;
     std::uint64_t seq;
-    enum class kind : std::uint8_t { tick, deliver, client, chaos, crash, request } k;
+    enum class kind : std::uint8_t { tick, deliver, client, chaos, crash, request, sync } k;
     std::uint64_t a = 0;
     std::uint64_t b = 0;
     bool operator>(const event& o) const { return at != o.at ? at > o.at : seq > o.seq; }
@@ -182,7 +199,17 @@ private:
   void apply(sim_node& n, const raft::ready& rd);
   void check_commit_safe(const sim_node& committer, raft::index_t index);
   void events(sim_node& n, raft::ready& rd);
+
+  // -- cluster_sync.cpp: state sync and compaction -------------------------------
+  void start_sync(sim_node& n, const raft::snapshot_metadata& meta);
+  void on_sync(std::size_t n, std::uint64_t fetch);
+  void pause_leader_of(const sim_node& n);
+  void finish_syncs_in_window(sim_node& n);
+  void check_install(const sim_node& n, const raft::snapshot_metadata& meta,
+                     raft::index_t committed, bool held, raft::snapshot_install result);
   void maybe_compact(sim_node& n);
+  void compact(sim_node& n);
+  void chaos_compact();
   void send(sim_node& n, raft::message m);
   void start(sim_node& n);
   void crash(sim_node& n, std::size_t keep);
@@ -236,8 +263,10 @@ private:
   std::uint64_t seq_ = 0;
   std::priority_queue<event, std::vector<event>, std::greater<>> queue_;
   std::vector<std::unique_ptr<sim_node>> nodes_;
+  std::vector<raft::node_id> retired_; // identities wiped nodes left behind
   std::unordered_map<std::uint64_t, envelope> in_flight_;
   std::uint64_t next_message_ = 0;
+  std::uint64_t next_fetch_ = 0;
 
   // faults
   bool chaos_on_ = false;

@@ -1,6 +1,7 @@
 // The chaos the simulation injects every half second of simulated time:
 // partitions (isolate one, minority/majority, random sides, one-way cuts),
-// crashes (clean or during a write), pauses, membership churn, and the
+// crashes (clean or during a write), pauses, membership churn, compaction
+// at random moments (not a fault, so also while healing), and the
 // bonds that form and break as a consequence.
 
 #include "actors/core/raft/config_change.hpp"
@@ -32,6 +33,7 @@ void cluster::on_chaos() {
     chaos_churn();
     chaos_leader();
   }
+  chaos_compact();
   update_bonds();
 }
 
@@ -159,8 +161,12 @@ bool cluster::member_anywhere(const raft::node_id& id) const {
 }
 
 bool cluster::may_lose_member(const sim_node& n) const {
-  // Keep the group able to recover: one lost member at a time, none while
-  // another node is down, and a majority of the voters must stay.
+  // Keep the group able to recover: one lost member at a time (a wiped
+  // node's old identity counts until it is removed), none while another
+  // node is down, and a majority of the voters must stay.
+  for (const auto& old : retired_)
+    if (member_anywhere(old))
+      return false;
   for (const auto& other : nodes_) {
     if (other->permanent && member_anywhere(other->id))
       return false;

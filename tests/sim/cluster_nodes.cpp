@@ -26,6 +26,7 @@ void cluster::start(sim_node& n) {
   n.bonds.clear();
   n.bond_down_since.clear();
   n.offered.reset();
+  n.fetches.clear();
   ++n.tick_epoch;
   schedule(now_ + 1 + rng_.below(tick_ms), event::kind::tick, n.idx, n.tick_epoch);
   checker_.on_applied(key(n), n.incarnation, n.kv_applied, n.name());
@@ -225,31 +226,8 @@ void cluster::events(sim_node& n, raft::ready& rd) {
     on_proposal(n, p);
   for (const auto& r : rd.reads)
     on_read(n, r);
-  if (rd.snapshot_needed && n.offered && n.offered->first == *rd.snapshot_needed) {
-    n.snapshots[n.offered->first.index] = n.offered->second;
-    auto meta = n.offered->first;
-    n.offered.reset();
-    if (n.raft->install_snapshot(meta) == raft::snapshot_install::restored) {
-      ++report_.faults.snapshots;
-      note(n.name() + " installs snapshot " + std::to_string(meta.index));
-    }
-  }
-}
-
-void cluster::maybe_compact(sim_node& n) {
-  auto first = n.store.first_index();
-  if (n.kv_applied < first + profile_.compact_every)
-    return;
-  auto upto = n.kv_applied;
-  auto term = n.store.term(upto);
-  auto conf = raft::configuration_at(n.store, upto);
-  if (!term || !conf)
-    return violation("sim: " + n.name() + " cannot compact at " + std::to_string(upto));
-  n.snapshots[upto] = n.kv;
-  if (auto r = n.store.compact(upto, *term, *conf); !r)
-    return violation("storage: compact: " + r.error().detail);
-  n.store.sync();
-  n.snapshots.erase(n.snapshots.begin(), n.snapshots.find(upto));
+  if (rd.snapshot_needed)
+    start_sync(n, *rd.snapshot_needed);
 }
 
 void cluster::crash(sim_node& n, std::size_t keep) {
@@ -260,6 +238,7 @@ void cluster::crash(sim_node& n, std::size_t keep) {
   n.paused_until = 0;
   n.restart_at = now_ + rng_.below(10) * (20 + 5) * tick_ms;
   n.offered.reset();
+  n.fetches.clear(); // a state sync in progress dies with the process
   n.bonds.clear();
   n.results.clear();
   abandon_ops(n);
@@ -294,6 +273,7 @@ void cluster::wipe(sim_node& n) {
   peer_id::array_type raw;
   for (auto& b : raw)
     b = static_cast<std::uint8_t>(rng_.next());
+  retired_.push_back(n.id);
   n.id = peer_id{raw};
   n.raft.reset();
   n.store = raft::memory_storage{};

@@ -94,6 +94,11 @@ constexpr std::pair<const char*, std::uint64_t fault_counts::*> fault_fields[] =
   {"death", &fault_counts::deaths},
   {"rejoin", &fault_counts::rejoins},
   {"snapshot", &fault_counts::snapshots},
+  {"sync", &fault_counts::syncs},
+  {"sync_kept_log", &fault_counts::syncs_kept_log},
+  {"sync_refused", &fault_counts::syncs_refused},
+  {"sync_raced", &fault_counts::syncs_raced},
+  {"compact", &fault_counts::compactions},
 };
 
 std::string faults_text(const fault_counts& f) {

@@ -60,6 +60,7 @@ struct injected_bugs {
   bool commit_previous_term = false; // count replicas for old-term entries; no leader no-op
   bool stale_read = false;           // serve ReadIndex without confirming leadership
   bool connected_quorum = false;     // majority of recently heard voters, not of all voters
+  bool restore_matching_snapshot = false; // a late snapshot the log holds still cuts it off
 };
 
 struct config {

@@ -129,6 +129,9 @@ private:
   void handle_append(const message& m);
   void handle_heartbeat(const message& m);
   void handle_snapshot(const message& m);
+  /// Decides a snapshot that needs no fetched state (refused, or a prefix
+  /// of our log); nullopt when it does.
+  std::optional<snapshot_install> settle_without_state(const snapshot_metadata& meta);
   void ack_snapshot();
   void after_commit();
 

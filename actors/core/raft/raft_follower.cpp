@@ -49,33 +49,36 @@ void raft::handle_heartbeat(const message& m) {
 
 void raft::handle_snapshot(const message& m) {
   const auto& meta = std::get<snapshot_request>(m.body).meta;
-  if (meta.index > log_.committed() && !log_.match_term(meta.index, meta.term)) {
+  if (!settle_without_state(meta))
     out_.snapshot_needed = meta;
-    return;
+}
+
+std::optional<snapshot_install> raft::settle_without_state(const snapshot_metadata& meta) {
+  if (meta.index <= log_.committed()) {
+    ack_snapshot();
+    return snapshot_install::refused;
   }
-  // Nothing to fetch (at or below our commit index, or a prefix of our
-  // log): decided and acknowledged at once.
-  install_snapshot(meta);
+  if (!log_.match_term(meta.index, meta.term))
+    return std::nullopt;
+  // Figure 13 step 6: we hold the entry the snapshot ends at, so our log up
+  // to it is the committed prefix (log matching, §5.3); the entries after
+  // it may be acknowledged already and must stay.
+  log_.commit_to(meta.index);
+  after_commit();
+  caught_up_ = true;
+  ack_snapshot();
+  return snapshot_install::advanced_commit;
 }
 
 snapshot_install raft::install_snapshot(const snapshot_metadata& meta) {
   // The leader may have asked long ago: decide on the log as it is now.
   if (failed_)
     return snapshot_install::refused;
-  if (meta.index <= log_.committed()) {
-    ack_snapshot();
-    return snapshot_install::refused;
-  }
-  if (log_.match_term(meta.index, meta.term)) {
-    // Figure 13 step 6: we hold the entry the snapshot ends at, so our log
-    // up to it is the committed prefix (log matching, §5.3); the entries
-    // after it may be acknowledged already and must stay.
-    log_.commit_to(meta.index);
-    after_commit();
-    caught_up_ = true;
-    ack_snapshot();
-    return snapshot_install::advanced_commit;
-  }
+  // Injected bug (issue 11): a late snapshot cuts off a log that holds it.
+  bool bug = cfg_.bugs.restore_matching_snapshot && meta.index > log_.committed();
+  if (!bug)
+    if (auto settled = settle_without_state(meta))
+      return *settled;
   // Steps 7 and 8: the snapshot supersedes the whole log. A campaign in
   // progress asked for votes on the log we replace: it ends.
   if (role_ != role::follower)
