@@ -4,6 +4,15 @@
 
 namespace mosaik::raft {
 
+std::string_view to_string(progress_state s) {
+  switch (s) {
+    case progress_state::probe: return "probe";
+    case progress_state::replicate: return "replicate";
+    case progress_state::snapshot: return "snapshot";
+  }
+  return "?";
+}
+
 void progress::become_probe() {
   // After a snapshot, resume right after it: the follower has it now.
   auto floor = st == state::snapshot ? std::max(match, pending_snapshot) : match;

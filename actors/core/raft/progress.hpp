@@ -9,12 +9,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <string_view>
 
 namespace mosaik::raft {
 
+enum class progress_state : std::uint8_t { probe, replicate, snapshot };
+
+std::string_view to_string(progress_state s);
+
 class progress {
 public:
-  enum class state : std::uint8_t { probe, replicate, snapshot };
+  using state = progress_state;
 
   progress(index_t next, std::uint64_t now_tick, std::size_t max_inflight)
     : next(next), last_heard(now_tick), max_inflight_(max_inflight) {}
@@ -49,10 +54,23 @@ public:
   /// A heartbeat answer while the window is full: an append was probably
   /// lost, so let one more through (etcd does the same).
   void free_first_inflight();
+  /// Appends sent and not yet acknowledged (replicate only).
+  std::size_t in_flight() const { return inflight_.size(); }
 
 private:
   std::deque<index_t> inflight_; // last index of each append in flight
   std::size_t max_inflight_;
+};
+
+/// What a leader reports of one follower (etcd's Status().Progress).
+struct progress_status {
+  index_t match = 0;
+  index_t next = 0;
+  progress_state state = progress_state::probe;
+  std::size_t in_flight = 0;
+  index_t pending_snapshot = 0; // snapshot state only
+  bool recent_active = false;   // heard from since the last check-quorum round
+  friend bool operator==(const progress_status&, const progress_status&) = default;
 };
 
 } // namespace mosaik::raft

@@ -116,8 +116,10 @@ bool raft::on_higher_term(const message& m) {
 }
 
 void raft::on_lower_term(const message& m) {
+  // Figure 13 rule 1 answers a stale snapshot request the same way.
   bool from_leader = std::holds_alternative<append_request>(m.body)
-                     || std::holds_alternative<heartbeat_request>(m.body);
+                     || std::holds_alternative<heartbeat_request>(m.body)
+                     || std::holds_alternative<snapshot_request>(m.body);
   if (from_leader && (cfg_.check_quorum || cfg_.pre_vote)) {
     // A stale leader cut off by a partition learns our term and steps down;
     // with pre-vote it could otherwise never be told (etcd raft.go).
@@ -250,6 +252,10 @@ void raft::step_candidate(const message& m) {
   }
   auto* r = std::get_if<vote_response>(&m.body);
   if (!r || r->pre_vote != (role_ == role::pre_candidate) || !is_voter(conf(), m.from))
+    return;
+  // A pre-vote is granted for the term we would campaign in: a grant for
+  // our own term answers a round we ran before the last term change.
+  if (r->pre_vote && r->granted && m.term != term_ + 1)
     return;
   votes_.emplace(m.from, r->granted);
   std::size_t granted = 0;

@@ -65,6 +65,8 @@ public:
   raft_log& log() { return log_; }
   const raft_log& log() const { return log_; }
   bool failed() const { return failed_; }
+  /// Leader: each other member's progress (empty otherwise).
+  std::map<node_id, progress_status> progress_of_followers() const;
 
   // -- outputs, drained by raw_node -------------------------------------------
 

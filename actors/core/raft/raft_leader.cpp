@@ -103,6 +103,17 @@ bool raft::send_append(const node_id& to, bool send_if_empty) {
   return true;
 }
 
+std::map<node_id, progress_status> raft::progress_of_followers() const {
+  std::map<node_id, progress_status> out;
+  if (role_ != role::leader)
+    return out;
+  for (const auto& [peer, pr] : prs_)
+    if (peer != id())
+      out[peer] = {pr.match, pr.next, pr.st, pr.in_flight(), pr.pending_snapshot,
+                   pr.recent_active};
+  return out;
+}
+
 bool raft::send_snapshot(const node_id& to, progress& pr) {
   // The follower needs entries we compacted: it catches up through state
   // sync from this snapshot position (DESIGN §5).

@@ -77,7 +77,7 @@ void raw_node::advance() {
 
 node_status raw_node::status() const {
   return {raft_.soft(), raft_.hard(), raft_.log().applied(), raft_.log().last_index(),
-          raft_.conf()};
+          raft_.conf(), raft_.progress_of_followers()};
 }
 
 } // namespace mosaik::raft

@@ -15,6 +15,7 @@
 #include "actors/core/raft/storage.hpp"
 
 #include <cstdint>
+#include <map>
 
 namespace mosaik::raft {
 
@@ -24,6 +25,9 @@ struct node_status {
   index_t applied = 0;
   index_t last_index = 0;
   configuration config;
+  /// Leader only: each other member's replication progress, as etcd's
+  /// Status().Progress.
+  std::map<node_id, progress_status> progress;
 };
 
 class raw_node {
@@ -44,10 +48,14 @@ public:
   /// Advances logical time by one tick.
   void tick() { raft_.tick(); }
   void step(const message& m) { raft_.step(m); }
-  /// Proposes a command. The outcome arrives as proposal events with this id
-  /// (unique among this node's pending proposals).
+  /// Proposes a command. The outcome arrives as proposal events with this id.
+  /// Never reuse an id while the node lives: a forwarded answer carries only
+  /// the id, and one arriving late for an earlier proposal (after it timed
+  /// out) would be taken for the new one.
   void propose(std::uint64_t id, bytes command) { raft_.propose(id, std::move(command)); }
-  /// Asks for a linearizable read point; answered by a read_state.
+  /// Asks for a linearizable read point; answered by a read_state. Ids are
+  /// never reused either: a late answer confirmed leadership before the new
+  /// read began.
   void read_index(std::uint64_t id) { raft_.read_index(id); }
   /// A bond to a group peer formed.
   void peer_joined(const peer_info& p) { raft_.peer_joined(p); }

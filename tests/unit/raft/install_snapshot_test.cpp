@@ -19,7 +19,64 @@ snapshot_metadata at(index_t index, term_t term) {
   return {index, term, configuration{{nid(1), nid(2), nid(3)}, {}, {}}};
 }
 
+/// Node 2, follower of node 1 in `term`, holding entries 1..last of that
+/// term with `commit` committed.
+lone_node follower(term_t term, index_t last, index_t commit) {
+  lone_node f(2);
+  f.receive(1, term, append_request{0, 0, entries_of(term, 1, last), commit});
+  return f;
+}
+
 } // namespace
+
+TEST_CASE("Figure 13 rule 1: a snapshot request from an older term is answered, not fetched") {
+  auto f = follower(3, 2, 1);
+  f.receive(3, 2, snapshot_request{at(5, 2)});
+  CHECK_FALSE(f.snapshot_needed);
+  REQUIRE(f.last_sent<append_response>());
+  // The reply carries our term, so the stale leader updates itself.
+  CHECK(f.sent.back().to == nid(3));
+  CHECK(f.sent.back().term == 3);
+  CHECK(f.node->status().soft.leader == nid(1));
+}
+
+TEST_CASE("Figure 13 results: a newer term's snapshot request makes us its follower") {
+  auto f = follower(1, 2, 1);
+  f.receive(3, 5, snapshot_request{at(9, 4)});
+  CHECK(f.node->status().soft.term == 5);
+  CHECK(f.node->status().soft.leader == nid(3));
+  CHECK(f.snapshot_needed == at(9, 4));
+}
+
+TEST_CASE("Figure 13 rules 2 to 4: the core names the position and changes nothing until the state is whole") {
+  auto f = follower(1, 2, 1);
+  f.receive(1, 1, snapshot_request{at(7, 1)});
+  // Chunks are state sync's business: the core hands out the position
+  // (index, term and configuration) exactly as the leader sent it ...
+  REQUIRE(f.snapshot_needed);
+  CHECK(*f.snapshot_needed == at(7, 1));
+  // ... and its log, commit index and state machine wait for the call.
+  CHECK(f.node->status().last_index == 2);
+  CHECK(f.node->committed() == 1);
+  CHECK(f.restored.empty());
+  CHECK(f.store.first_index() == 1);
+}
+
+TEST_CASE("Figure 13 rule 5: the newest request wins and an older snapshot after a newer one is refused") {
+  auto f = follower(1, 2, 1);
+  f.node->step({nid(1), nid(2), 1, {}, snapshot_request{at(5, 1)}});
+  f.node->step({nid(1), nid(2), 1, {}, snapshot_request{at(8, 1)}});
+  f.settle();
+  CHECK(f.snapshot_needed == at(8, 1));
+  CHECK(f.node->install_snapshot(at(8, 1)) == snapshot_install::restored);
+  f.settle();
+  // The older fetch finishes last: it is discarded.
+  CHECK(f.node->install_snapshot(at(5, 1)) == snapshot_install::refused);
+  f.settle();
+  CHECK(f.restored.size() == 1);
+  CHECK(f.store.snapshot().index == 8);
+  CHECK(f.node->committed() == 8);
+}
 
 TEST_CASE("Figure 13 rule 6: a late snapshot the log already holds keeps the entries after it") {
   // issue 11's minimal case: node 2 acknowledged entries 1..3, then state
@@ -35,4 +92,96 @@ TEST_CASE("Figure 13 rule 6: a late snapshot the log already holds keeps the ent
   CHECK(f.node->committed() == 2);
   CHECK(f.store.last_index() == 3);
   CHECK(f.restored.empty());
+}
+
+TEST_CASE("Figure 13 rule 6: a request for a prefix of the log only advances the commit index") {
+  auto f = follower(1, 3, 1);
+  f.receive(1, 1, snapshot_request{at(2, 1)});
+  CHECK_FALSE(f.snapshot_needed);
+  CHECK(f.node->committed() == 2);
+  CHECK(f.node->status().last_index == 3);
+  auto* ack = f.last_sent<append_response>();
+  REQUIRE(ack);
+  CHECK_FALSE(ack->reject);
+  CHECK(ack->index == 2);
+}
+
+TEST_CASE("Figure 13 rule 6: the kept entries are applied from the own log, in order") {
+  auto f = follower(1, 3, 1);
+  REQUIRE(f.node->install_snapshot(at(2, 1)) == snapshot_install::advanced_commit);
+  f.settle();
+  // The leader's later commit reaches entry 3 without resending it.
+  f.receive(1, 1, heartbeat_request{3, 0});
+  CHECK(f.node->committed() == 3);
+  REQUIRE(f.applied.size() == 3);
+  for (index_t i = 1; i <= 3; ++i)
+    CHECK(f.applied[i - 1] == entries_of(1, i, i).front());
+}
+
+TEST_CASE("Figure 13 rule 7: a snapshot whose last entry conflicts with the log discards all of it") {
+  auto f = follower(1, 4, 1);
+  CHECK(f.node->install_snapshot(at(3, 2)) == snapshot_install::restored);
+  f.settle();
+  CHECK(f.node->status().last_index == 3);
+  CHECK(f.store.first_index() == 4);
+  CHECK(f.store.term(3).value() == 2);
+  CHECK(f.store.last_index() == 3); // entry 4, of the old term, is gone too
+}
+
+TEST_CASE("Figure 13 rule 7: a snapshot beyond the end of the log discards all of it") {
+  auto f = follower(1, 2, 1);
+  CHECK(f.node->install_snapshot(at(6, 1)) == snapshot_install::restored);
+  f.settle();
+  CHECK(f.store.first_index() == 7);
+  CHECK(f.store.last_index() == 6);
+}
+
+TEST_CASE("Figure 13 rule 8: the state machine restarts from the snapshot with its configuration") {
+  auto f = follower(1, 2, 1);
+  auto meta = at(6, 1);
+  meta.config.lineage = digest::from("group");
+  REQUIRE(f.node->install_snapshot(meta) == snapshot_install::restored);
+  f.settle();
+  // The ready carries the snapshot: the caller replaces its state machine.
+  REQUIRE(f.restored.size() == 1);
+  CHECK(f.restored.front() == meta);
+  CHECK(f.node->committed() == 6);
+  CHECK(f.node->applied() == 6);
+  CHECK(f.node->current_config() == meta.config);
+  CHECK(f.node->lineage() == meta.config.lineage);
+  // Entries after it are applied on top; nothing before it is handed out.
+  std::size_t before = f.applied.size();
+  f.receive(1, 1, append_request{6, 1, entries_of(1, 7, 8), 8});
+  REQUIRE(f.applied.size() == before + 2);
+  CHECK(f.applied[before].index == 7);
+  CHECK(f.applied[before + 1].index == 8);
+}
+
+TEST_CASE("hand-off: a fetch refused late still tells the leader the commit index") {
+  auto f = follower(1, 4, 4);
+  f.sent.clear();
+  CHECK(f.node->install_snapshot(at(3, 1)) == snapshot_install::refused);
+  f.settle();
+  auto* ack = f.last_sent<append_response>();
+  REQUIRE(ack);
+  CHECK(ack->index == 4);
+  CHECK(f.node->status().last_index == 4);
+}
+
+TEST_CASE("hand-off: a fetch that finishes after the term moved on is decided on the log as it is") {
+  auto f = follower(1, 2, 1);
+  f.receive(1, 1, snapshot_request{at(5, 1)});
+  REQUIRE(f.snapshot_needed);
+  // Meanwhile a leader of term 2 replicated entries 3..6, but its commit
+  // index has not reached us.
+  auto newer = entries_of(1, 3, 5);
+  newer.push_back(entries_of(2, 6, 6).front());
+  f.receive(3, 2, append_request{2, 1, newer, 1});
+  CHECK(f.node->install_snapshot(*f.snapshot_needed) == snapshot_install::advanced_commit);
+  f.settle();
+  CHECK(f.node->committed() == 5);
+  CHECK(f.node->status().last_index == 6);
+  // The acknowledgement goes to the leader of our term now.
+  CHECK(f.sent.back().to == nid(3));
+  CHECK(f.sent.back().term == 2);
 }

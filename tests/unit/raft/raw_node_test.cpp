@@ -679,3 +679,44 @@ TEST_CASE("restart: a restarted node re-applies committed entries after its appl
   CHECK(c.at(2).applied.size() == committed);
   CHECK(c.at(2).applied.back().data == bytes{5});
 }
+
+// -- status --------------------------------------------------------------------------
+
+TEST_CASE("status: a leader reports each follower's match, next, state and appends in flight") {
+  test_cluster c(3);
+  REQUIRE(c.form_group(3));
+  auto last = c.node(1).status().last_index;
+  auto progress = c.node(1).status().progress;
+  REQUIRE(progress.size() == 2);
+  CHECK_FALSE(progress.contains(nid(1)));
+  for (std::uint8_t n : {2, 3}) {
+    const auto& p = progress.at(nid(n));
+    CHECK(p.match == last);
+    CHECK(p.next == last + 1);
+    CHECK(p.state == progress_state::replicate);
+    CHECK(p.in_flight == 0);
+  }
+  CHECK(c.node(2).status().progress.empty());
+
+  // Appends to a cut-off follower stay in flight.
+  c.isolate(3);
+  c.node(1).propose(1, bytes{1});
+  c.node(1).propose(2, bytes{2});
+  c.stabilize();
+  progress = c.node(1).status().progress;
+  CHECK(progress.at(nid(2)).match == last + 2);
+  CHECK(progress.at(nid(3)).match == last);
+  CHECK(progress.at(nid(3)).next == last + 3);
+  CHECK(progress.at(nid(3)).in_flight == 2);
+
+  // Behind the leader's compaction, it waits for a snapshot.
+  auto& store = c.at(1).store;
+  auto upto = c.node(1).applied();
+  REQUIRE(store.compact(upto, *store.term(upto), *configuration_at(store, upto)));
+  c.heal();
+  c.tick_all(10);
+  auto waiting = c.node(1).status().progress.at(nid(3));
+  CHECK(waiting.state == progress_state::snapshot);
+  CHECK(waiting.pending_snapshot == upto);
+  CHECK(to_string(waiting.state) == "snapshot");
+}
