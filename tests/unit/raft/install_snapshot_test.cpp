@@ -185,3 +185,83 @@ TEST_CASE("hand-off: a fetch that finishes after the term moved on is decided on
   CHECK(f.sent.back().to == nid(3));
   CHECK(f.sent.back().term == 2);
 }
+
+// -- issue 11 end to end ---------------------------------------------------------------
+
+namespace {
+
+/// Holds back the commit index `from` tells `to` at `commit`.
+std::function<void(message&)> hold_commit(std::uint8_t from, std::uint8_t to, index_t commit) {
+  return [=](message& m) {
+    if (m.from != nid(from) || m.to != nid(to))
+      return;
+    if (auto* a = std::get_if<append_request>(&m.body))
+      a->commit = std::min(a->commit, commit);
+    if (auto* h = std::get_if<heartbeat_request>(&m.body))
+      h->commit = std::min(h->commit, commit);
+  };
+}
+
+} // namespace
+
+TEST_CASE("issue 11: a state sync that finishes late never erases a committed command") {
+  testing::test_cluster c(3);
+  REQUIRE(c.form_group(3));
+  auto base = c.node(1).committed();
+  // 1. Leader 1 commits X with node 2's help; 2 never hears that it did.
+  c.isolate(3);
+  c.rewrite = hold_commit(1, 2, base);
+  c.node(1).propose(1, bytes{'X'});
+  c.stabilize();
+  REQUIRE(c.node(1).committed() == base + 1);
+  REQUIRE(c.node(2).committed() == base);
+  auto& store1 = c.at(1).store;
+  REQUIRE(store1.compact(base + 1, *store1.term(base + 1), *configuration_at(store1, base + 1)));
+  // 2. Node 3 comes back and is told to fetch the snapshot at base + 1.
+  c.heal();
+  for (int k = 0; k < 50 && !c.at(3).snapshot_needed; ++k)
+    c.tick(1);
+  REQUIRE(c.at(3).snapshot_needed);
+  auto meta = *c.at(3).snapshot_needed;
+  REQUIRE(meta.index == base + 1);
+  // 3. Node 1 goes away; node 2 leads and commits C with node 3, whose
+  //    commit index stays behind.
+  c.isolate(1);
+  c.tick(1, 50); // it steps down (check-quorum)
+  REQUIRE(c.node(1).status().soft.role != role::leader);
+  c.rewrite = hold_commit(2, 3, base);
+  for (int k = 0; k < 300 && c.leader() != 2; ++k) {
+    c.tick(2);
+    c.tick(3);
+  }
+  REQUIRE(c.leader() == 2);
+  c.node(2).propose(2, bytes{'C'});
+  c.stabilize();
+  auto& applied2 = c.at(2).applied;
+  REQUIRE(applied2.back().data == bytes{'C'});
+  auto command = applied2.back();
+  REQUIRE(c.node(3).committed() < meta.index);
+  REQUIRE(c.node(3).status().last_index == command.index);
+  // 4. Node 3's state sync finishes now.
+  CHECK(c.node(3).install_snapshot(meta) == snapshot_install::advanced_commit);
+  c.stabilize();
+  CHECK(c.node(3).status().last_index == command.index);
+  // 5. Node 2 crashes; 1 and 3 elect a leader, which commits D.
+  c.crash(2);
+  c.rewrite = {};
+  c.heal();
+  for (int k = 0; k < 300 && !c.leader(); ++k)
+    c.tick_all(1);
+  REQUIRE(c.leader() == 3); // the only one holding C
+  auto l = *c.leader();
+  c.node(l).propose(3, bytes{'D'});
+  c.stabilize();
+  c.tick_all(10);
+  for (std::uint8_t n : {1, 3}) {
+    auto at_c = c.at(n).store.entries(command.index, command.index + 1, ~std::size_t{0});
+    REQUIRE(at_c);
+    REQUIRE(at_c->size() == 1);
+    CHECK(at_c->front() == command);
+    CHECK(c.node(n).committed() > command.index);
+  }
+}

@@ -62,6 +62,8 @@ void test_cluster::stabilize() {
     auto batch = std::move(queue_);
     queue_.clear();
     for (auto& m : batch) {
+      if (rewrite)
+        rewrite(m);
       if (!deliverable(m))
         continue;
       sent.push_back(m);

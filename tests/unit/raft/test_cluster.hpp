@@ -65,6 +65,9 @@ public:
   std::vector<message> sent; // every message delivered, in order
   /// Messages for which this returns true are dropped.
   std::function<bool(const message&)> drop;
+  /// Applied to every message before delivery (say, to hold back a commit
+  /// index as a slow network would).
+  std::function<void(message&)> rewrite;
   /// When set, a node's messages are held here instead of delivered.
   std::set<node_id> hold;
   std::vector<message> held;
