@@ -132,6 +132,10 @@ void cluster::dump() const {
               + " voters=" + std::to_string(st.config.voters.size()) + " learners="
               + std::to_string(st.config.learners.size()) + " bonds="
               + std::to_string(n->bonds.size());
+      for (const auto& [peer, p] : st.progress)
+        line += " [" + peer.short_hex() + " " + std::string(raft::to_string(p.state)) + " match="
+                + std::to_string(p.match) + " next=" + std::to_string(p.next) + " inflight="
+                + std::to_string(p.in_flight) + "]";
     }
     note(line);
   }

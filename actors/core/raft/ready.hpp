@@ -101,8 +101,9 @@ struct ready {
   std::vector<entry> committed_entries;
   std::vector<read_state> reads;
   std::vector<proposal_event> proposals;
-  /// The leader asks this node to install the state at this position (fetch
-  /// it through state sync, then call raw_node::install_snapshot).
+  /// The leader asks this node to install the state at this position: fetch
+  /// it through state sync, then call raw_node::install_snapshot, whenever
+  /// the fetch completes (the hand-off is specified there).
   std::optional<snapshot_metadata> snapshot_needed;
   std::vector<raft_error> errors;
 
