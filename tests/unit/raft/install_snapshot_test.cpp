@@ -186,6 +186,26 @@ TEST_CASE("hand-off: a fetch that finishes after the term moved on is decided on
   CHECK(f.sent.back().term == 2);
 }
 
+TEST_CASE("hand-off: a late restore ends a campaign run on the log it replaces") {
+  testing::test_cluster c(3, [](config& cfg) { cfg.pre_vote = false; });
+  REQUIRE(c.form_group(3));
+  c.isolate(3);
+  for (int k = 0; k < 300 && c.node(3).status().soft.role != role::candidate; ++k)
+    c.tick(3);
+  REQUIRE(c.node(3).status().soft.role == role::candidate);
+  auto term = c.node(3).status().soft.term;
+  auto meta = at(c.node(3).status().last_index + 5, term - 1);
+  meta.config = c.node(3).current_config();
+  CHECK(c.node(3).install_snapshot(meta) == snapshot_install::restored);
+  c.stabilize();
+  CHECK(c.node(3).status().soft.role == role::follower);
+  CHECK(c.node(3).status().soft.term == term);
+  // A grant for the campaign arriving now does not make it leader.
+  c.node(3).step({nid(2), nid(3), term, c.node(3).lineage(), vote_response{false, true}});
+  c.stabilize();
+  CHECK(c.node(3).status().soft.role == role::follower);
+}
+
 // -- issue 11 end to end ---------------------------------------------------------------
 
 namespace {
