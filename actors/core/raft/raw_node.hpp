@@ -64,7 +64,9 @@ public:
   /// The bond to the peer closed without a departure.
   void peer_lost(const node_id& p) { raft_.peer_lost(p); }
   /// State sync fetched the state at `meta`. The hand-off:
-  ///  1. A ready's `snapshot_needed` names a position the leader asked for.
+  ///  1. A ready's `snapshot_needed` names a position the leader asked for
+  ///     (its own snapshot, so committed state; pass it back unchanged, never
+  ///     a position of the caller's making).
   ///     The caller fetches the state at exactly (index, term) through state
   ///     sync, outside the core and at its own pace; a later ready may ask
   ///     for a newer position while it does, and the caller may drop the
@@ -73,8 +75,8 @@ public:
   ///     messages, elections, restarts of this node or compaction), the
   ///     caller calls this with the metadata it fetched, at any time it may
   ///     give inputs. The core decides on its log as it is then (Figure 13):
-  ///     - refused: already committed at or past `meta.index`. Discard the
-  ///       fetched state.
+  ///     - refused: already committed at or past `meta.index` (or the node
+  ///       stopped on a storage failure). Discard the fetched state.
   ///     - advanced_commit: the log holds (index, term), so the commit index
   ///       advances to it and the log stays (entries after it may already
   ///       be acknowledged). Discard the fetched state and keep the own
@@ -83,7 +85,8 @@ public:
   ///     - restored: the log restarts after `meta`. The next ready carries
   ///       `meta` as `snapshot`: persist it and replace the state machine
   ///       with the fetched state, which must stay available for restarts.
-  ///  A caller that restarts loses nothing by dropping a fetch in progress:
+  ///  A follower that has not stopped tells its leader its commit index. A
+  ///  caller that restarts loses nothing by dropping a fetch in progress:
   ///  the leader asks again.
   snapshot_install install_snapshot(const snapshot_metadata& meta) {
     return raft_.install_snapshot(meta);
