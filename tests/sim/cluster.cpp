@@ -207,6 +207,11 @@ void cluster::on_deliver(std::uint64_t id) {
   } else {
     m = std::move(env.msg);
   }
+  if (m.to != to.id) {
+    // Sent to the identity this slot had before a wipe: that peer is gone.
+    ++report_.faults.dropped;
+    return;
+  }
   trace_.add(env.from * 64 + env.to);
   trace_.add(m.body.index());
   trace_.add(m.term);
