@@ -13,7 +13,7 @@ namespace mosaik::sim {
 
 const std::vector<std::string>& known_bugs() {
   static const std::vector<std::string> bugs{"commit-previous-term", "forget-vote-on-restart",
-                                             "stale-read", "connected-quorum"};
+                                             "stale-read", "connected-quorum", "endless-ready"};
   return bugs;
 }
 
@@ -26,7 +26,8 @@ cluster::cluster(const sim_options& opts) : opts_(opts), rng_(opts.seed) {
   bugs_.commit_previous_term = opts.bug == "commit-previous-term";
   bugs_.stale_read = opts.bug == "stale-read";
   bugs_.connected_quorum = opts.bug == "connected-quorum";
-  forget_vote_ = opts.bug == "forget-vote-on-restart";
+  bugs_.forget_vote_on_restart = opts.bug == "forget-vote-on-restart";
+  bugs_.endless_ready = opts.bug == "endless-ready";
 
   // Always draw, so --nodes K replays a seed whose drawn size was K.
   static constexpr std::size_t sizes[] = {3, 5, 7};
