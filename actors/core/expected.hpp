@@ -2,7 +2,8 @@
 // A small value-or-error type (std::expected is C++23; we build as C++20).
 // Decoders, key loading and stores return it instead of throwing.
 
-#include <cassert>
+#include "actors/core/check.hpp"
+
 #include <utility>
 #include <variant>
 
@@ -26,10 +27,14 @@ public:
   bool has_value() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
 
-  T& value() & { assert(has_value()); return std::get<0>(state_); }
-  const T& value() const& { assert(has_value()); return std::get<0>(state_); }
-  T&& value() && { assert(has_value()); return std::get<0>(std::move(state_)); }
-  const E& error() const { assert(!has_value()); return std::get<1>(state_); }
+  // Reading the wrong side is a bug in the caller: checked in every build.
+  T& value() & { check_value(); return std::get<0>(state_); }
+  const T& value() const& { check_value(); return std::get<0>(state_); }
+  T&& value() && { check_value(); return std::get<0>(std::move(state_)); }
+  const E& error() const {
+    MOSAIK_CHECK(!has_value(), "expected::error() on a value");
+    return std::get<1>(state_);
+  }
 
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
@@ -37,6 +42,8 @@ public:
   const T* operator->() const { return &value(); }
 
 private:
+  void check_value() const { MOSAIK_CHECK(has_value(), "expected::value() on an error"); }
+
   std::variant<T, E> state_;
 };
 

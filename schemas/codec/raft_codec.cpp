@@ -12,6 +12,20 @@ namespace {
 template <class T>
 using result = expected<T, decode_error>;
 
+// The codec casts between each C++ enum and its schema twin: every
+// enumerator must have the same value on both sides (the decoders refuse
+// values past the last C++ enumerator).
+template <class A, class B>
+constexpr bool same_value(A a, B b) {
+  return static_cast<std::uint64_t>(a) == static_cast<std::uint64_t>(b);
+}
+static_assert(same_value(raft::entry_type::command, schema::EntryType::COMMAND));
+static_assert(same_value(raft::entry_type::noop, schema::EntryType::NOOP));
+static_assert(same_value(raft::entry_type::config_change, schema::EntryType::CONFIG_CHANGE));
+static_assert(same_value(raft::forward_answer::accepted, schema::ForwardAnswer::ACCEPTED));
+static_assert(same_value(raft::forward_answer::not_leader, schema::ForwardAnswer::NOT_LEADER));
+static_assert(same_value(raft::forward_answer::unknown, schema::ForwardAnswer::UNKNOWN));
+
 // -- writers ---------------------------------------------------------------------
 
 void write_entry(schema::Entry::Builder b, const raft::entry& e) {

@@ -13,6 +13,15 @@ namespace mosaik::codec {
 
 namespace {
 
+// The codec casts raft::entry_type to its schema twin: same values.
+template <class A, class B>
+constexpr bool same_value(A a, B b) {
+  return static_cast<std::uint64_t>(a) == static_cast<std::uint64_t>(b);
+}
+static_assert(same_value(raft::entry_type::command, schema::StoredEntryType::COMMAND));
+static_assert(same_value(raft::entry_type::noop, schema::StoredEntryType::NOOP));
+static_assert(same_value(raft::entry_type::config_change, schema::StoredEntryType::CONFIG_CHANGE));
+
 unexpected<decode_error> checksum_mismatch(std::string_view record) {
   return unexpected{decode_error{decode_errc::checksum_mismatch,
                                  std::string(record) + " checksum mismatch"}};

@@ -128,6 +128,43 @@ void checker::on_durable(const node_key& n, const raft::hard_state& hs, const st
   it->second = hs;
 }
 
+void checker::on_send(const raft::storage& durable, const raft::message& m,
+                      const raft::storage* leader_log, const std::string& who) {
+  auto hs = durable.initial_hard_state();
+  auto* vote = std::get_if<raft::vote_response>(&m.body);
+  auto* request = std::get_if<raft::vote_request>(&m.body);
+  // A pre-vote speaks for a term nobody is in yet; forwards carry no term.
+  bool pre_vote = (vote && vote->pre_vote) || (request && request->pre_vote);
+  if (!pre_vote && m.term > hs.term)
+    return fail("ready contract: " + who + " sent " + std::string(raft::kind_name(m))
+                + " in term " + std::to_string(m.term) + " with durable term "
+                + std::to_string(hs.term));
+  if (vote && vote->granted && !vote->pre_vote && (hs.term != m.term || hs.vote != m.to))
+    return fail("ready contract: " + who + " granted its vote in term " + std::to_string(m.term)
+                + " to " + m.to.short_hex() + " but its durable vote is "
+                + (hs.vote ? hs.vote->short_hex() : std::string("none")) + " in term "
+                + std::to_string(hs.term));
+  if (auto* ack = std::get_if<raft::append_response>(&m.body); ack && !ack->reject)
+    check_ack(durable, m, ack->index, leader_log, who);
+}
+
+void checker::check_ack(const raft::storage& durable, const raft::message& m,
+                        raft::index_t index, const raft::storage* leader_log,
+                        const std::string& who) {
+  if (index > durable.last_index())
+    return fail("ready contract: " + who + " acknowledged index " + std::to_string(index)
+                + " in term " + std::to_string(m.term) + " but holds only up to "
+                + std::to_string(durable.last_index()) + " durably");
+  if (!leader_log)
+    return;
+  auto ours = durable.term(index);
+  auto theirs = leader_log->term(index);
+  if (ours && theirs && *ours != *theirs)
+    fail("ready contract: " + who + " acknowledged index " + std::to_string(index) + " in term "
+         + std::to_string(m.term) + " holding term " + std::to_string(*ours)
+         + " there durably, the leader holds term " + std::to_string(*theirs));
+}
+
 void checker::on_applied(const node_key& n, std::uint64_t incarnation, raft::index_t applied,
                          const std::string& who) {
   auto& mark = applied_marks_[{n, incarnation}];

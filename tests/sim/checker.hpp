@@ -10,7 +10,13 @@
 //   monotonicity       durable term and commit never decrease; applied never
 //                      decreases within an incarnation
 //   convergence        replicas at the same applied index have the same state
+//   ready contract     what a message promises is durable when it is sent: a
+//                      granted vote is the sender's durable (term, vote), an
+//                      append acknowledgement is covered by its durable log
+//                      (and matches the leader's), and no message carries a
+//                      term beyond the sender's durable term
 
+#include "actors/core/raft/message.hpp"
 #include "actors/core/raft/storage.hpp"
 #include "actors/core/raft/types.hpp"
 
@@ -46,6 +52,11 @@ public:
   void on_vote(const node_key& voter, raft::term_t term, const raft::node_id& candidate,
                const std::string& who);
   void on_durable(const node_key& n, const raft::hard_state& hs, const std::string& who);
+  /// A message leaves a node whose durable state is `durable`. `leader_log`
+  /// is the durable log of the receiver when it still leads the message's
+  /// term (append acknowledgements must match it), else null.
+  void on_send(const raft::storage& durable, const raft::message& m,
+               const raft::storage* leader_log, const std::string& who);
   void on_applied(const node_key& n, std::uint64_t incarnation, raft::index_t applied,
                   const std::string& who);
 
@@ -61,6 +72,8 @@ private:
     bool operator==(const entry_id&) const = default;
   };
   void fail(std::string what);
+  void check_ack(const raft::storage& durable, const raft::message& m, raft::index_t index,
+                 const raft::storage* leader_log, const std::string& who);
   static std::uint64_t hash_of(const raft::entry& e);
 
   std::optional<std::string> violation_;

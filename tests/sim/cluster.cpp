@@ -13,7 +13,7 @@ namespace mosaik::sim {
 
 const std::vector<std::string>& known_bugs() {
   static const std::vector<std::string> bugs{"commit-previous-term", "forget-vote-on-restart",
-                                             "stale-read", "connected-quorum",
+                                             "stale-read", "connected-quorum", "endless-ready",
                                              "restore-matching-snapshot"};
   return bugs;
 }
@@ -28,7 +28,8 @@ cluster::cluster(const sim_options& opts) : opts_(opts), rng_(opts.seed) {
   bugs_.stale_read = opts.bug == "stale-read";
   bugs_.connected_quorum = opts.bug == "connected-quorum";
   bugs_.restore_matching_snapshot = opts.bug == "restore-matching-snapshot";
-  forget_vote_ = opts.bug == "forget-vote-on-restart";
+  bugs_.forget_vote_on_restart = opts.bug == "forget-vote-on-restart";
+  bugs_.endless_ready = opts.bug == "endless-ready";
 
   // Always draw, so --nodes K replays a seed whose drawn size was K.
   static constexpr std::size_t sizes[] = {3, 5, 7};
@@ -222,6 +223,11 @@ void cluster::on_deliver(std::uint64_t id) {
     m = std::move(*decoded);
   } else {
     m = std::move(env.msg);
+  }
+  if (m.to != to.id) {
+    // Sent to the identity this slot had before a wipe: that peer is gone.
+    ++report_.faults.dropped;
+    return;
   }
   trace_.add(env.from * 64 + env.to);
   trace_.add(m.body.index());

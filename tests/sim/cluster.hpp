@@ -257,7 +257,6 @@ private:
   checker checker_;
   trace_hash trace_;
   raft::injected_bugs bugs_;
-  bool forget_vote_ = false;
 
   sim_time now_ = 0;
   std::uint64_t seq_ = 0;

@@ -187,3 +187,58 @@ TEST_CASE("checker: durable term and commit never go back, nor a vote within a t
   vote.on_durable({nid(1)}, {3, nid(3), 5}, "n1");
   CHECK_FALSE(vote.ok());
 }
+
+namespace {
+
+raft::message msg(raft::term_t term, raft::message_body body) {
+  return {nid(1), nid(2), term, {}, std::move(body)};
+}
+
+std::vector<raft::entry> terms(std::vector<raft::term_t> ts) {
+  std::vector<raft::entry> out;
+  raft::index_t i = 1;
+  for (auto t : ts)
+    out.push_back({i++, t, raft::entry_type::noop, {}});
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("checker: a granted vote must be the sender's durable vote in that term") {
+  raft::memory_storage store;
+  REQUIRE(store.save_hard_state({4, nid(2), 0}));
+  checker ok;
+  ok.on_send(store, msg(4, raft::vote_response{false, true}), nullptr, "n1");
+  ok.on_send(store, msg(5, raft::vote_response{true, true}), nullptr, "n1"); // pre-vote
+  CHECK(ok.ok());
+  raft::memory_storage unvoted;
+  REQUIRE(unvoted.save_hard_state({4, std::nullopt, 0}));
+  checker missing;
+  missing.on_send(unvoted, msg(4, raft::vote_response{false, true}), nullptr, "n1");
+  CHECK_FALSE(missing.ok());
+  checker stale_term;
+  stale_term.on_send(store, msg(5, raft::vote_response{false, true}), nullptr, "n1");
+  CHECK_FALSE(stale_term.ok());
+}
+
+TEST_CASE("checker: an append acknowledgement must be durable and match the leader's log") {
+  raft::memory_storage follower;
+  REQUIRE(follower.append(terms({1, 1, 2})));
+  REQUIRE(follower.save_hard_state({2, std::nullopt, 0}));
+  raft::memory_storage leader;
+  REQUIRE(leader.append(terms({1, 1, 3, 3})));
+  checker ok;
+  ok.on_send(follower, msg(2, raft::append_response{2}), &leader, "n1");
+  ok.on_send(follower, msg(2, raft::append_response{3}), nullptr, "n1"); // leader moved on
+  ok.on_send(follower, msg(2, raft::append_response{4, true, 3}), &leader, "n1"); // a reject
+  CHECK(ok.ok());
+  checker beyond;
+  beyond.on_send(follower, msg(2, raft::append_response{4}), nullptr, "n1");
+  CHECK_FALSE(beyond.ok());
+  checker mismatch;
+  mismatch.on_send(follower, msg(2, raft::append_response{3}), &leader, "n1");
+  CHECK_FALSE(mismatch.ok());
+  checker term;
+  term.on_send(follower, msg(3, raft::heartbeat_response{}), nullptr, "n1");
+  CHECK_FALSE(term.ok());
+}

@@ -54,13 +54,17 @@ struct tick_timeouts {
 /// Rounds each duration up to whole ticks (at least one).
 tick_timeouts ticks_for(const timeouts& t, std::chrono::milliseconds tick);
 
-/// Known mistakes the simulator can switch on to prove its checkers bite.
-/// Never set outside tests/sim.
+/// Known mistakes the tests switch on (raft_sim --inject-bug, unit tests) to
+/// prove their checkers bite. Test-only: never set in a real node.
 struct injected_bugs {
   bool commit_previous_term = false; // count replicas for old-term entries; no leader no-op
   bool stale_read = false;           // serve ReadIndex without confirming leadership
   bool connected_quorum = false;     // majority of recently heard voters, not of all voters
   bool restore_matching_snapshot = false; // a late snapshot the log holds still cuts it off
+  /// raw_node leaves a vote granted without a term change out of the
+  /// ready's hard state: it is never persisted, so a restart forgets it.
+  bool forget_vote_on_restart = false;
+  bool endless_ready = false;        // raw_node::has_ready() never turns false
 };
 
 struct config {

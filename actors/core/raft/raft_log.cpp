@@ -1,5 +1,7 @@
 #include "actors/core/raft/raft_log.hpp"
 
+#include "actors/core/check.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -114,12 +116,22 @@ bool raft_log::is_up_to_date(index_t last_index, term_t last_term) const {
 }
 
 void raft_log::commit_to(index_t i) {
-  // The commit index never decreases and never passes the log's end.
-  committed_ = std::max(committed_, std::min(i, last_index()));
+  // The commit index never decreases (an older commit index is no news);
+  // one past the log's end would commit entries this node does not hold:
+  // the leader's view of our log is wrong (etcd's commitTo panics).
+  if (i <= committed_)
+    return;
+  MOSAIK_CHECK(i <= last_index(), "commit_to(", i, ") is out of range [last index ", last_index(),
+               "]: the log was lost or truncated");
+  committed_ = i;
 }
 
 void raft_log::applied_to(index_t i) {
-  applied_ = std::max(applied_, std::min(i, committed_));
+  // Only committed entries are applied, and applying never goes back
+  // (etcd's appliedTo panics).
+  MOSAIK_CHECK(i >= applied_ && i <= committed_, "applied_to(", i, ") is out of range [applied ",
+               applied_, ", committed ", committed_, "]");
+  applied_ = i;
   applying_ = std::max(applying_, applied_);
 }
 

@@ -15,7 +15,8 @@ namespace mosaik::raft {
 class raft_log {
 public:
   /// Starts after what `s` holds; committed and applied start at the
-  /// snapshot (the caller's applied index may be later, see applied_to).
+  /// snapshot (the caller's applied index may be later, up to the durable
+  /// commit index: applied_to checks it).
   explicit raft_log(const storage& s);
 
   index_t first_index() const;

@@ -16,7 +16,9 @@ expected<raw_node, storage_error> raw_node::create(config cfg, const storage& s,
 
 bool raw_node::has_ready() const {
   const auto& log = raft_.log();
-  return raft_.soft() != prev_soft_ || raft_.hard() != prev_hard_ || raft_.conf() != prev_config_
+  if (raft_.cfg().bugs.endless_ready)
+    return true;
+  return raft_.soft() != prev_soft_ || reported_hard() != prev_hard_ || raft_.conf() != prev_config_
          || !raft_.out().empty() || log.pending().snapshot() || !log.pending().entries().empty()
          || log.has_next_committed();
 }
@@ -26,7 +28,7 @@ ready raw_node::take_ready() {
   auto& log = raft_.log();
   if (auto soft = raft_.soft(); soft != prev_soft_)
     rd.soft = prev_soft_ = soft;
-  if (auto hard = raft_.hard(); hard != prev_hard_)
+  if (auto hard = reported_hard(); hard != prev_hard_)
     rd.hard = prev_hard_ = hard;
   if (raft_.conf() != prev_config_)
     rd.config = prev_config_ = raft_.conf();
@@ -73,6 +75,13 @@ void raw_node::advance() {
     log.stable_to(handed_->last_index, handed_->last_term);
   log.applied_to(handed_->applying);
   handed_.reset();
+}
+
+hard_state raw_node::reported_hard() const {
+  auto hs = raft_.hard();
+  if (raft_.cfg().bugs.forget_vote_on_restart && hs.term == prev_hard_.term)
+    hs.vote = prev_hard_.vote; // injected bug: the new vote is never persisted
+  return hs;
 }
 
 node_status raw_node::status() const {

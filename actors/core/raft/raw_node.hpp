@@ -111,6 +111,9 @@ public:
 
 private:
   raw_node(raft r) : raft_(std::move(r)) {}
+  /// The hard state a ready hands out (raft_.hard() unless a test injects
+  /// a bug).
+  hard_state reported_hard() const;
 
   struct handed_out {
     index_t last_index = 0;

@@ -3,6 +3,7 @@
 #include "actors/core/raft/progress.hpp"
 #include "actors/core/raft/quorum.hpp"
 #include "actors/core/raft/raft_log.hpp"
+#include "tests/support/aborts.hpp"
 #include "tests/unit/raft/test_cluster.hpp"
 
 #include <doctest/doctest.h>
@@ -82,14 +83,40 @@ TEST_CASE("raft_log: slices span storage and unstable entries under a byte limit
   CHECK(log.slice(3, 4, 0)->size() == 1);
 }
 
-TEST_CASE("raft_log: the commit index never decreases nor passes the end") {
+TEST_CASE("raft_log: the commit index never decreases") {
   memory_storage s;
   REQUIRE(s.append(ents(1, {1, 1})));
   raft_log log(s);
-  log.commit_to(5);
+  log.commit_to(2);
   CHECK(log.committed() == 2);
   log.commit_to(1);
   CHECK(log.committed() == 2);
+}
+
+TEST_CASE("raft_log: committing past the log's end stops the process with the values") {
+  memory_storage s;
+  REQUIRE(s.append(ents(1, {1, 1})));
+  raft_log log(s);
+  auto died = test::abort_message([&] { log.commit_to(5); });
+  REQUIRE(died);
+  CHECK(died->find("commit_to(5) is out of range [last index 2]") != std::string::npos);
+  CHECK_FALSE(test::abort_message([&] { log.commit_to(2); }));
+}
+
+TEST_CASE("raft_log: applying beyond the commit index or going back stops the process") {
+  memory_storage s;
+  REQUIRE(s.append(ents(1, {1, 1, 1})));
+  raft_log log(s);
+  log.commit_to(2);
+  auto beyond = test::abort_message([&] { log.applied_to(3); });
+  REQUIRE(beyond);
+  CHECK(beyond->find("applied_to(3) is out of range [applied 0, committed 2]")
+        != std::string::npos);
+  log.applied_to(2);
+  auto back = test::abort_message([&] { log.applied_to(1); });
+  REQUIRE(back);
+  CHECK(back->find("applied_to(1) is out of range [applied 2, committed 2]") != std::string::npos);
+  CHECK_FALSE(test::abort_message([&] { log.applied_to(2); }));
 }
 
 TEST_CASE("quorum: commit index is what a majority holds") {

@@ -71,10 +71,11 @@ public:
   /// When set, a node's messages are held here instead of delivered.
   std::set<node_id> hold;
   std::vector<message> held;
+  /// The receiver is up, the link is not cut and `drop` spares it.
+  bool deliverable(const message& m) const;
 
 private:
   void process(test_node& t);
-  bool deliverable(const message& m) const;
 
   std::map<node_id, test_node> nodes_;
   std::set<std::pair<node_id, node_id>> cut_;
