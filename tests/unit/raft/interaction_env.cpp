@@ -405,11 +405,11 @@ std::string interaction_env::run(const std::string& command) {
     auto& needed = c().at(n).snapshot_needed;
     if (!needed)
       return "no snapshot asked for";
-    bool installed = c().node(n).install_snapshot(*needed);
+    auto outcome = c().node(n).install_snapshot(*needed);
     auto at = needed->index;
     needed.reset();
     process();
-    return (installed ? "installed " : "refused ") + std::to_string(at);
+    return std::string{mosaik::raft::to_string(outcome)} + " " + std::to_string(at);
   }
   if (cmd == "depart") {
     auto n = node_arg(args, 1);
