@@ -53,6 +53,7 @@ private:
   std::size_t max_body_;
   bytes buffer_;
   std::size_t offset_ = 0; // start of the unparsed bytes in buffer_
+  std::optional<std::size_t> body_size_; // of the record whose header passed the cap
   std::optional<record_oversize> dead_;
 };
 
