@@ -23,4 +23,6 @@ struct Frame {
   kind @0 :FrameKind;   # which schema the payload holds
   sequence @1 :UInt64;  # per-link sender sequence number, starting at 1
   payload @2 :Data;     # the encoded inner message
+  channel @3 :Data;     # empty, or the 32-byte group or stream id the frame is for:
+                        # the receiver routes on (kind, channel) without decoding the payload
 }

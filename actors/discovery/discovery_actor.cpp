@@ -69,7 +69,7 @@ void dispatch(discovery_actor* self) {
   auto& st = self->state;
   auto out = st.eng->take_output();
   for (auto& m : out.messages)
-    self->send(st.node, node::send_frame{m.to, wire::frame_kind::discovery,
+    self->send(st.node, node::send_frame{m.to, wire::frame_kind::discovery, {},
                                          codec::encode_discovery(m.msg)});
   for (auto& d : out.dials)
     for (auto& address : d.addresses)

@@ -74,14 +74,21 @@ void share_peers(node_actor* self, transport::link_entry& fresh) {
     if (peer == fresh.peer)
       continue;
     others.push_back({peer, l.address});
-    send_on_link(self, l, frame_kind::peers, codec::encode_peer_hints({{fresh.peer, fresh.address}}));
+    send_on_link(self, l, frame_kind::peers, {}, codec::encode_peer_hints({{fresh.peer, fresh.address}}));
   }
   if (!others.empty())
-    send_on_link(self, fresh, frame_kind::peers, codec::encode_peer_hints(others));
+    send_on_link(self, fresh, frame_kind::peers, {}, codec::encode_peer_hints(others));
 }
 
+/// Hints are how a node without discovery learns its peers' peers. With
+/// discovery running its gossip decides, and hints (which anyone linked can
+/// send by the hundred) are ignored.
 void on_peer_hints(node_actor* self, transport::link_entry& l, const wire::frame& f) {
   auto& st = self->state;
+  if (st.discovery) {
+    st.count("mosaik.network.link.hints.ignored");
+    return;
+  }
   auto hints = codec::decode_peer_hints(f.payload, st.cfg.limits);
   if (!hints)
     return misbehave(self, l, drop_cause::garbage);
@@ -91,23 +98,18 @@ void on_peer_hints(node_actor* self, transport::link_entry& l, const wire::frame
       add_dial(self, h, false);
 }
 
+/// The handler of (kind, channel), else of (kind, none).
+const caf::actor* handler_for(const node_state& st, frame_kind kind, const wire::channel& channel) {
+  auto h = st.handlers.find({kind, channel});
+  if (h == st.handlers.end() && channel)
+    h = st.handlers.find({kind, std::nullopt});
+  return h == st.handlers.end() ? nullptr : &h->second;
+}
+
 } // namespace
 
 wire::frame close_frame(close_reason reason, const std::string& detail) {
-  return {frame_kind::close, 0, codec::encode_close({reason, detail})};
-}
-
-void respond(node_actor* self, const wire::frame& f) {
-  self->make_response_promise<transport::frame_msg>().deliver(transport::to_msg(f));
-}
-
-void send_close(node_actor* self, const caf::strong_actor_ptr& remote, close_reason reason,
-                const std::string& detail) {
-  auto& st = self->state;
-  st.count("mosaik.network.link.closes.sent", reason_label(reason));
-  st.log->info("closing link to {}: {} ({})", name_of(remote), wire::to_string(reason), detail);
-  if (remote)
-    self->send(caf::actor_cast<caf::actor>(remote), transport::to_msg(close_frame(reason, detail)));
+  return {frame_kind::close, 0, codec::encode_close({reason, detail}), {}};
 }
 
 void count_received_close(node_actor* self, const wire::close& c, const std::string& from) {
@@ -116,55 +118,77 @@ void count_received_close(node_actor* self, const wire::close& c, const std::str
   st.log->info("{} closed the link: {} ({})", from, wire::to_string(c.reason), c.detail);
 }
 
-void send_on_link(node_actor* self, transport::link_entry& l, frame_kind kind, bytes payload) {
+void send_on_link(node_actor* self, transport::link_entry& l, frame_kind kind,
+                  const wire::channel& channel, bytes payload) {
   auto& st = self->state;
   st.m.frames_sent.inc();
   st.m.egress_bytes.inc(payload.size());
-  self->send(caf::actor_cast<caf::actor>(l.remote),
-             transport::to_msg({kind, l.next_sequence++, std::move(payload)}));
+  write_frame(self, l.conn, {kind, l.next_sequence++, std::move(payload), channel});
 }
 
-void establish_link(node_actor* self, const peer_id& peer, const caf::strong_actor_ptr& remote,
-                    const wire::endpoint& address, link::side our_side) {
+void establish_link(node_actor* self, const peer_id& peer, connection_handle conn,
+                    const wire::endpoint& address, link::side our_side, const digest& binding) {
   auto& st = self->state;
   transport::link_entry l;
   l.peer = peer;
-  l.remote = remote;
-  l.node = remote->node();
+  l.conn = conn;
+  l.binding = binding;
   l.address = address;
   l.our_side = our_side;
   l.heartbeat = link::heartbeat_monitor{st.cfg.link.heartbeat_miss_budget};
   l.since = now(self);
-  st.by_node[l.node] = peer;
+  st.by_conn[conn] = peer;
   st.links.insert_or_assign(peer, std::move(l));
-  self->monitor(remote);
   st.m.connections_opened.inc();
   st.log->info("link up with {} at {} ({} dialled)", peer.short_hex(), link::to_string(address),
                our_side == link::side::dialer ? "we" : "they");
-  notify(self, link_event{peer, address, true, close_reason::unspecified});
+  notify(self, link_event{peer, address, true, close_reason::unspecified, binding});
   // With discovery running, its gossip decides which links to open; hints
   // would re-open the links it releases.
   if (st.cfg.link.share_peers && !st.discovery)
     share_peers(self, st.links.at(peer));
 }
 
-// `peer` by value: callers often pass a reference into the entry this erases.
-void drop_link(node_actor* self, peer_id peer, close_reason reason, const std::string& detail,
+void drop_link(node_actor* self, const peer_id& peer, close_reason reason, const std::string& detail,
                bool send_close_frame) {
   auto& st = self->state;
   auto i = st.links.find(peer);
   if (i == st.links.end())
     return;
-  auto l = std::move(i->second);
-  st.links.erase(i);
-  st.by_node.erase(l.node);
+  auto conn = i->second.conn;
   if (send_close_frame)
-    send_close(self, l.remote, reason, detail);
-  self->demonitor(caf::actor_cast<caf::actor_addr>(l.remote));
+    close_connection(self, conn, reason, detail);
+  else
+    forget_connection(self, conn, reason, detail);
+}
+
+namespace {
+
+/// Takes the entry of `peer` out and reports it down.
+transport::link_entry take_link(node_actor* self, const peer_id& peer, close_reason reason,
+                                const std::string& detail) {
+  auto& st = self->state;
+  auto l = std::move(st.links.at(peer));
+  st.links.erase(peer);
+  st.by_conn.erase(l.conn);
   st.m.connections_closed.inc();
   st.log->info("link down with {}: {} ({})", peer.short_hex(), wire::to_string(reason), detail);
-  notify(self, link_event{peer, l.address, false, reason});
+  notify(self, link_event{peer, l.address, false, reason, {}});
+  return l;
+}
+
+} // namespace
+
+void link_down(node_actor* self, peer_id peer, close_reason reason, const std::string& detail) {
+  if (self->state.links.count(peer) == 0)
+    return;
+  auto l = take_link(self, peer, reason, detail);
   plan_reconnect(self, peer, l.address, reason);
+}
+
+void retire_link(node_actor* self, const peer_id& peer) {
+  auto l = take_link(self, peer, close_reason::already_connected, "replaced by a newer link");
+  close_connection(self, l.conn, close_reason::already_connected, "replaced by a newer link");
 }
 
 void release(node_actor* self, const peer_id& peer) {
@@ -198,43 +222,30 @@ void on_link_frame(node_actor* self, transport::link_entry& l,
   }
   st.m.frames_received.inc();
   st.m.ingress_bytes.inc(f->payload.size());
-  bool request = self->current_message_id().is_request();
   switch (f->kind) {
     case frame_kind::heartbeat:
-      return send_on_link(self, l, frame_kind::heartbeat_ack, encode_u64(f->sequence));
+      return send_on_link(self, l, frame_kind::heartbeat_ack, {}, encode_u64(f->sequence));
     case frame_kind::heartbeat_ack:
       return on_ack(self, l, *f);
     case frame_kind::close: {
       auto c = codec::decode_close(f->payload, st.cfg.limits);
       auto closed = c ? *c : wire::close{close_reason::protocol_violation, "undecodable close"};
       count_received_close(self, closed, l.peer.short_hex());
-      if (request)
-        respond(self, close_frame(closed.reason, "acknowledged"));
       return drop_link(self, l.peer, closed.reason, closed.detail, false);
     }
     case frame_kind::hello:
-      if (request) {
-        // The peer lost the link and starts over; so do we.
-        auto sender = self->current_sender();
-        drop_link(self, l.peer, close_reason::connection_lost, "the peer started a new handshake", false);
-        return on_handshake_frame(self, *f, sender);
-      }
-      return misbehave(self, l, drop_cause::unexpected_kind);
     case frame_kind::proof:
+    case frame_kind::status:
       return misbehave(self, l, drop_cause::unexpected_kind);
     case frame_kind::peers:
       return on_peer_hints(self, l, *f);
-    case frame_kind::status:
-      if (request)
-        respond_status(self);
-      return;
     default: {
-      auto h = st.handlers.find(f->kind);
-      if (h == st.handlers.end()) {
+      auto* h = handler_for(st, f->kind, f->channel);
+      if (h == nullptr) {
         st.m.drops(drop_cause::no_handler).inc();
         return;
       }
-      self->send(h->second, frame_received{l.peer, f->kind, std::move(f->payload)});
+      self->send(*h, frame_received{l.peer, f->kind, f->channel, std::move(f->payload)});
     }
   }
 }
@@ -250,7 +261,7 @@ void on_heartbeat_tick(node_actor* self) {
     l.pings.emplace(l.next_sequence, now(self));
     while (l.pings.size() > st.cfg.link.heartbeat_miss_budget + 1)
       l.pings.erase(l.pings.begin());
-    send_on_link(self, l, frame_kind::heartbeat, {});
+    send_on_link(self, l, frame_kind::heartbeat, {}, {});
   }
   for (auto& peer : dead)
     drop_link(self, peer, close_reason::heartbeat_timeout,

@@ -12,11 +12,12 @@
 #include "actors/node/node_metrics.hpp"
 #include "actors/transport/dial_entry.hpp"
 #include "actors/transport/link_entry.hpp"
-#include "actors/transport/pending_accept.hpp"
+#include "actors/transport/connection.hpp"
 
 #include <caf/actor.hpp>
-#include <caf/actor_addr.hpp>
+#include <caf/io/connection_handle.hpp>
 #include <caf/response_promise.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include <spdlog/logger.h>
 
@@ -39,13 +40,14 @@ struct node_state {
   std::mt19937_64 rng;
   bool ready = false;
   bool shutting_down = false;
+  caf::typed_response_promise<bool> departure; // answered when the departure window closed
   std::vector<caf::response_promise> ready_waiters;
   link::time_point started{};
 
+  std::map<caf::io::connection_handle, transport::connection> conns;
   std::map<peer_id, transport::link_entry> links;
-  std::map<caf::node_id, peer_id> by_node;
-  std::map<caf::actor_addr, transport::pending_accept> accepting;
-  std::set<caf::actor_addr> clients; // authenticated status clients
+  std::map<caf::io::connection_handle, peer_id> by_conn; // the linked connections
+  std::set<caf::io::connection_handle> unflushed; // written since the last flush
   std::map<std::uint64_t, transport::dial_entry> dials;
   std::uint64_t next_dial_id = 1;
   std::uint64_t next_generation = 1;
@@ -56,7 +58,9 @@ struct node_state {
   std::shared_ptr<metrics::registry> metrics;
   node_metrics m;
   std::vector<caf::actor> link_subscribers;
-  std::map<wire::frame_kind, caf::actor> handlers;
+  /// Handlers by (kind, channel); a handler of (kind, none) takes the
+  /// frames of that kind no channel-specific handler takes.
+  std::map<std::pair<wire::frame_kind, wire::channel>, caf::actor> handlers;
   caf::actor discovery; // null when discovery is disabled
   std::shared_ptr<spdlog::logger> log;
 
@@ -68,6 +72,9 @@ struct node_state {
   /// A counter's value (0 when never counted).
   std::uint64_t counter(const std::string& name, const metrics::labels& l = {}) const;
   wire::nonce fresh_nonce();
+  /// Connections from `source` now, and how many of them are still in
+  /// their handshake.
+  std::pair<std::size_t, std::size_t> from_source(const std::string& source) const;
 };
 
 } // namespace mosaik::node

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,7 +32,9 @@ public:
     node* client;
     connection_handle server_hdl; // handle on the server's multiplexer
     connection_handle client_hdl; // handle on the client's multiplexer
+    accept_handle acceptor;
     bool blocked = false;
+    bool offered = false; // the server may accept it: the client connected
   };
 
   explicit sim_network_base(size_t num_nodes) {
@@ -87,7 +90,18 @@ public:
     auto client_hdl = connection_handle::from_int(++hdl_id_);
     server.mpx.prepare_connection(i->second, server_hdl, client.mpx, host, port,
                                   client_hdl);
-    links_.push_back(link{&server, &client, server_hdl, client_hdl});
+    // The test multiplexer would let the server accept the connection at
+    // once, before any client connects (a phantom peer that never speaks):
+    // hold it back until the client side is taken (offer_connects()).
+    auto& pending = server.mpx.pending_connects();
+    for (auto p = pending.begin(); p != pending.end(); ++p)
+      if (p->second == server_hdl) {
+        pending.erase(p);
+        break;
+      }
+    links_.push_back(link{&server, &client, server_hdl, client_hdl, i->second});
+    if (partitioned_.count(std::minmax(&server, &client)) != 0)
+      block(links_.back(), true); // a partition holds new connections too
     return links_.back();
   }
 
@@ -121,11 +135,39 @@ public:
            || n.mpx.read_data() || n.mpx.try_accept_connection();
   }
 
+  /// Lets servers accept the connections whose clients connected since. A
+  /// server whose listening broker is gone never accepts: its clients'
+  /// bytes go nowhere, as to a vanished host.
+  bool offer_connects() {
+    bool any = false;
+    for (auto& l : links_)
+      if (!l.offered && !l.blocked && l.client->mpx.impl_ptr(l.client_hdl) != nullptr) {
+        l.offered = true;
+        if (!listening(*l.server, l.acceptor))
+          continue;
+        l.server->mpx.add_pending_connect(l.acceptor, l.server_hdl);
+        any = true;
+      }
+    for (auto& n : nodes_) {
+      auto& pending = n->mpx.pending_connects();
+      for (auto p = pending.begin(); p != pending.end();)
+        p = listening(*n, p->first) ? std::next(p) : pending.erase(p);
+    }
+    return any;
+  }
+
+  /// A broker still listens on `acc` (the test multiplexer would hand a
+  /// connection to a broker that is gone).
+  static bool listening(node& server, accept_handle acc) {
+    auto& d = server.mpx.impl_ptr(acc);
+    return d != nullptr && d->parent() != nullptr;
+  }
+
   /// Runs all nodes until no messages or bytes are left. Never fires timers.
   size_t run_messages() {
     size_t steps = 0;
     for (bool progress = true; progress;) {
-      progress = false;
+      progress = offer_connects();
       for (auto& n : nodes_)
         while (step(*n)) {
           progress = true;
@@ -147,7 +189,7 @@ public:
       std::shuffle(order.begin(), order.end(), rng);
       auto i = std::find_if(order.begin(), order.end(),
                             [](node* n) { return step(*n); });
-      if (i == order.end())
+      if (i == order.end() && !offer_connects())
         return steps;
       ++steps;
     }
@@ -295,18 +337,26 @@ private:
   }
 
   void set_blocked(node& x, node& y, bool value) {
-    // passive_mode(hdl) == true makes test_multiplexer::read_data(hdl) skip
-    // the connection (it models "socket not in the event loop").
-    for (auto& l : links_between(x, y)) {
-      l->blocked = value;
-      l->server->mpx.passive_mode(l->server_hdl) = value;
-      l->client->mpx.passive_mode(l->client_hdl) = value;
-    }
+    if (value)
+      partitioned_.insert(std::minmax(&x, &y));
+    else
+      partitioned_.erase(std::minmax(&x, &y));
+    for (auto& l : links_between(x, y))
+      block(*l, value);
+  }
+
+  // passive_mode(hdl) == true makes test_multiplexer::read_data(hdl) skip
+  // the connection (it models "socket not in the event loop").
+  static void block(link& l, bool value) {
+    l.blocked = value;
+    l.server->mpx.passive_mode(l.server_hdl) = value;
+    l.client->mpx.passive_mode(l.client_hdl) = value;
   }
 
   std::vector<std::unique_ptr<node>> nodes_;
   std::deque<link> links_; // deque: stable references for link&
   std::map<std::pair<node*, uint16_t>, accept_handle> acceptors_;
+  std::set<std::pair<node*, node*>> partitioned_; // (smaller, larger) address
   int64_t hdl_id_ = 0;
 };
 

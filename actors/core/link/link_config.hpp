@@ -11,7 +11,7 @@ namespace mosaik::link {
 using namespace std::chrono_literals;
 
 /// The link protocol version this build speaks.
-inline constexpr std::uint32_t protocol_version = 1;
+inline constexpr std::uint32_t protocol_version = 2;
 
 struct backoff_config {
   duration initial = 250ms;  // delay before the first retry
@@ -36,6 +36,13 @@ struct link_config {
   duration heartbeat_interval = 1s;    // a heartbeat frame per link per interval
   unsigned heartbeat_miss_budget = 3;  // silent intervals before the link is dead
   std::size_t max_pending_handshakes = 64; // incoming handshakes in flight at most
+  std::size_t max_connections = 512;   // open connections at most (links, handshakes, clients)
+  std::size_t max_connections_per_address = 64; // from one remote host
+  std::size_t max_handshakes_per_address = 8;   // incoming handshakes in flight from one host
+  std::size_t handshake_record_cap = 4096;      // largest record before the peer's proof verified
+  std::size_t read_chunk = 64 * 1024;           // bytes read from a linked connection at a time
+  std::size_t send_buffer_cap = 64u << 20;      // unsent bytes before a peer that does not
+                                                // read is disconnected
   std::size_t replay_cache = 4096;     // remote nonces remembered to refuse replays
   duration departure_window = 500ms;   // how long shutdown waits for departure acks
   bool share_peers = true;             // tell new links where our other peers listen

@@ -3,8 +3,10 @@
 // schemas/codec converts between these and their Cap'n Proto encoding.
 
 #include "actors/core/bytes.hpp"
+#include "actors/core/ids/digest.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace mosaik::wire {
@@ -33,10 +35,14 @@ constexpr bool is_control(frame_kind k) {
 
 std::string_view to_string(frame_kind k);
 
+/// A group id, a stream id, or none: with the kind, what a frame is routed by.
+using channel = std::optional<digest>;
+
 struct frame {
   frame_kind kind = frame_kind::heartbeat;
   std::uint64_t sequence = 0;
   bytes payload;
+  wire::channel channel{};
 
   friend bool operator==(const frame&, const frame&) = default;
 };

@@ -37,6 +37,7 @@ std::string_view to_string(close_reason r) {
     case close_reason::connection_lost: return "connection_lost";
     case close_reason::unexpected_peer: return "unexpected_peer";
     case close_reason::released: return "released";
+    case close_reason::too_slow: return "too_slow";
   }
   return "unknown";
 }
