@@ -21,6 +21,8 @@ struct Hello {
   listenAddress @3 :Ids.Endpoint; # where the sender accepts links
   nonce @4 :Data;                # 32 fresh random bytes, never reused
   role @5 :Role;                 # node or client
+  kxPublic @6 :Data;             # 32-byte ephemeral X25519 public key (libsodium crypto_kx)
+  ciphers @7 :UInt8;             # mask of the AEAD ciphers the sender runs (1 ChaCha20-Poly1305, 2 AES-256-GCM)
 }
 
 struct Proof {

@@ -61,7 +61,8 @@ void accept_hello(node_actor* self, const wire::frame& f, const caf::strong_acto
     return refuse(self, sender, close_reason::banned, "refused for a while after bad frames");
   if (st.accepting.count(addr) == 0 && st.accepting.size() >= st.cfg.link.max_pending_handshakes)
     return refuse(self, sender, close_reason::unspecified, "too many handshakes in flight");
-  link::handshake hs{link::side::acceptor, st.me, st.fresh_nonce()};
+  // Braced arguments are evaluated left to right: seeded runs replay.
+  link::handshake hs{link::side::acceptor, st.me, st.fresh_nonce(), st.fresh_nonce()};
   if (auto err = hs.receive_hello(*hello, *st.replay))
     return refuse(self, sender, *err, "hello from " + hello->peer.short_hex());
   if (hello->role == wire::role::node) {
@@ -258,7 +259,9 @@ void on_connected(node_actor* self, std::uint64_t id, std::uint64_t attempt, con
     if (pending.remote && pending.remote->node() == nid)
       return schedule_retry(self, id, *d); // its dial to us is under way
   d->remote = remote;
-  d->hs.emplace(link::side::dialer, st.me, st.fresh_nonce());
+  auto nonce = st.fresh_nonce(); // drawn in this order, so seeded runs replay
+  auto ephemeral_seed = st.fresh_nonce();
+  d->hs.emplace(link::side::dialer, st.me, nonce, ephemeral_seed);
   d->current = dial_entry::phase::handshaking;
   self
     ->request(caf::actor_cast<caf::actor>(remote), st.cfg.link.handshake_timeout,

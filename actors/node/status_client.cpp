@@ -33,8 +33,10 @@ public:
     auto key = secret_key::generate();
     wire::nonce n;
     randombytes_buf(n.data(), n.size());
+    std::array<std::uint8_t, 32> ephemeral_seed;
+    randombytes_buf(ephemeral_seed.data(), ephemeral_seed.size());
     link::local_identity me{network_id::from(q_.network), key.public_id(), {}, wire::role::client};
-    link::handshake hs{link::side::dialer, me, n};
+    link::handshake hs{link::side::dialer, me, n, ephemeral_seed};
     link::replay_guard guard{4};
     auto hello = ask(*remote, {wire::frame_kind::hello, 0, codec::encode_hello(hs.local_hello())},
                      wire::frame_kind::hello);

@@ -32,11 +32,13 @@ struct manual_dialer {
     : key(std::move(k)),
       hs(link::side::dialer,
          link::local_identity{network_id::from(network), key.public_id(), {"rogue", 1}, role},
-         [&] {
-           wire::nonce n;
-           n.fill(nonce_fill);
-           return n;
-         }()) {}
+         filled(nonce_fill), filled(static_cast<std::uint8_t>(nonce_fill ^ 0x80))) {}
+
+  static std::array<std::uint8_t, 32> filled(std::uint8_t fill) {
+    std::array<std::uint8_t, 32> a;
+    a.fill(fill);
+    return a;
+  }
 
   wire::frame hello() const { return {frame_kind::hello, 0, codec::encode_hello(hs.local_hello())}; }
   wire::frame proof(const secret_key& signer) const {
@@ -95,8 +97,8 @@ TEST_CASE("sim handshake: a different network is refused, seen on both sides") {
 
 TEST_CASE("sim handshake: a protocol version out of range is refused") {
   sim_cluster c{2, 13};
-  c.config(1).link.version = 2;
-  c.config(1).link.min_version = 2;
+  c.config(1).link.version = link::protocol_version + 1;
+  c.config(1).link.min_version = link::protocol_version + 1;
   c.bootstrap(1, 0);
   c.start_all();
   c.run(2s);

@@ -11,7 +11,7 @@ namespace mosaik::link {
 using namespace std::chrono_literals;
 
 /// The link protocol version this build speaks.
-inline constexpr std::uint32_t protocol_version = 1;
+inline constexpr std::uint32_t protocol_version = 2;
 
 struct backoff_config {
   duration initial = 250ms;  // delay before the first retry

@@ -29,6 +29,8 @@ struct hello {
   endpoint listen_address;
   wire::nonce nonce{};
   wire::role role = role::node;
+  std::array<std::uint8_t, 32> kx_public{}; // ephemeral X25519 public key (crypto_kx)
+  std::uint8_t ciphers = 0;                 // mask of link::cipher bits the sender runs
 
   friend bool operator==(const hello&, const hello&) = default;
 };
