@@ -40,9 +40,14 @@ nonce_bytes nonce_of(std::uint64_t counter) {
   return n;
 }
 
-void check_aes(cipher c) {
-  if (c == cipher::aes256_gcm && crypto_aead_aes256gcm_is_available() == 0) {
-    std::fprintf(stderr, "mosaik: AES-256-GCM chosen but this CPU lacks AES-NI/CLMUL\n");
+std::uint8_t mask_of(cipher c) {
+  return static_cast<std::uint8_t>(c);
+}
+
+void check_available(cipher c) {
+  if ((available_ciphers() & mask_of(c)) == 0) {
+    std::fprintf(stderr, "mosaik: cipher %d chosen but not available here (mask %d)\n",
+                 static_cast<int>(c), static_cast<int>(available_ciphers()));
     std::abort();
   }
 }
@@ -57,22 +62,22 @@ std::uint8_t available_ciphers() {
   // sodium_init is idempotent; it must run before the CPU features are known.
   if (sodium_init() < 0)
     return 0;
-  auto mask = static_cast<std::uint8_t>(cipher::chacha20_poly1305);
+  auto mask = mask_of(cipher::chacha20_poly1305);
   if (crypto_aead_aes256gcm_is_available() != 0)
-    mask |= static_cast<std::uint8_t>(cipher::aes256_gcm);
+    mask |= mask_of(cipher::aes256_gcm);
   return mask;
 }
 
 std::optional<cipher> choose_cipher(std::uint8_t ours, std::uint8_t theirs) {
   auto common = ours & theirs;
   for (auto c : {cipher::aes256_gcm, cipher::chacha20_poly1305})
-    if (common & static_cast<std::uint8_t>(c))
+    if (common & mask_of(c))
       return c;
   return std::nullopt;
 }
 
 aead_sealer::aead_sealer(cipher c, const key256& key) : cipher_(c), key_(key) {
-  check_aes(c);
+  check_available(c);
   if (c == cipher::aes256_gcm)
     crypto_aead_aes256gcm_beforenm(aes_state(aes_state_), key_.data());
 }
@@ -99,7 +104,7 @@ std::size_t aead_sealer::seal_record(byte_view plain, std::uint8_t* out) {
 }
 
 aead_opener::aead_opener(cipher c, const key256& key) : cipher_(c), key_(key) {
-  check_aes(c);
+  check_available(c);
   if (c == cipher::aes256_gcm)
     crypto_aead_aes256gcm_beforenm(aes_state(aes_state_), key_.data());
 }
