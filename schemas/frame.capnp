@@ -17,6 +17,7 @@ enum FrameKind {
   sync @8;          # state-sync provider/session message
   status @9;        # status.capnp: empty request from a client, Status reply
   peers @10;        # peers.capnp PeerHints: where the sender's other peers listen
+  credit @11;       # flow control: 8 bytes big-endian, more bytes of data frames the sender may send
 }
 
 struct Frame {

@@ -129,6 +129,7 @@ caf::behavior behavior(discovery_actor* self) {
       dispatch(self);
     },
     [=](const node::link_rtt& r) { self->state.eng->on_rtt(r.peer, r.sample); },
+    [=](const node::link_writable&) {}, // discovery's frames are few; it never waits for room
     [=](const wakeup& w) {
       auto& st = self->state;
       if (w.generation != st.wakeup_generation)

@@ -47,6 +47,17 @@ std::optional<std::string> start_discovery(node_actor* self) {
   return std::nullopt;
 }
 
+/// A data frame from a local actor, for the link to `to`.
+send_outcome hand_over(node_actor* self, const peer_id& to, wire::frame f) {
+  auto& st = self->state;
+  auto i = st.links.find(to);
+  if (i == st.links.end() || !wire::carries_data(f.kind)) {
+    st.m.drops(drop_cause::not_sent).inc();
+    return send_outcome::not_linked;
+  }
+  return send_data(self, i->second, std::move(f));
+}
+
 void fail_start(node_actor* self, const caf::error& err) {
   auto& st = self->state;
   for (auto& rp : st.ready_waiters)
@@ -157,14 +168,10 @@ caf::behavior node_behavior(node_actor* self) {
       self->state.handlers[{r.kind, r.channel}] = r.handler;
     },
     [=](send_frame& cmd) {
-      auto& st = self->state;
-      auto i = st.links.find(cmd.to);
-      bool data = cmd.kind >= wire::frame_kind::discovery && cmd.kind <= wire::frame_kind::sync;
-      if (i == st.links.end() || !data) {
-        st.m.drops(drop_cause::not_sent).inc();
-        return;
-      }
-      send_on_link(self, i->second, cmd.kind, cmd.channel, std::move(cmd.payload));
+      (void)hand_over(self, cmd.to, {cmd.kind, 0, std::move(cmd.payload), cmd.channel});
+    },
+    [=](try_send_frame& cmd) -> send_outcome {
+      return hand_over(self, cmd.to, {cmd.kind, 0, std::move(cmd.payload), cmd.channel});
     },
     [=](const dial& d) {
       if (d.address.peer && *d.address.peer == self->state.me.self)

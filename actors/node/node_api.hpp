@@ -11,7 +11,11 @@
 //   register_handler{k, c, a}                    a receives frame_received for kind k on
 //                                                channel c (none: every channel no other
 //                                                handler of k took)
-//   send_frame{to, k, c, p}                      fire and forget; dropped if not linked
+//   send_frame{to, k, c, p}                      fire and forget; dropped (and counted)
+//                                                if not linked or the link's backlog is full
+//   try_send_frame{to, k, c, p} -> send_outcome  the same, saying what became of it; after
+//                                                `full`, link subscribers get link_writable
+//                                                once the link has room again
 //   dial{address, persistent}                    keep a link to this address
 //   release_link{peer}                           close it (released) if we dialled it and
 //                                                no persistent dial keeps it; nobody
@@ -103,6 +107,24 @@ struct ban_peer {
   std::chrono::milliseconds duration;
 };
 
+/// What became of a data frame handed to the node. Data frames spend the
+/// link's flow-control credit, which the peer grants as its handlers finish
+/// with what they got; what the credit does not cover waits in a bounded
+/// backlog.
+enum class send_outcome : std::uint8_t { sent, queued, full, not_linked };
+
+struct try_send_frame {
+  peer_id to;
+  wire::frame_kind kind;
+  wire::channel channel;
+  bytes payload;
+};
+
+/// A link that refused a frame (`full`) has room again.
+struct link_writable {
+  peer_id peer;
+};
+
 struct get_status {};
 
 struct get_metrics {};
@@ -118,6 +140,9 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::register_handler)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::frame_received)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::send_frame)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::try_send_frame)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::send_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_writable)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::dial)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_rtt)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::release_link)

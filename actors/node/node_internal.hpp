@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the node broker's translation units; not part of the API.
 
+#include "actors/node/node_api.hpp"
 #include "actors/node/node_state.hpp"
 #include "schemas/codec/decode.hpp"
 
@@ -95,6 +96,9 @@ void on_heartbeat_tick(node_actor* self);
 void release(node_actor* self, const peer_id& peer);
 void send_on_link(node_actor* self, transport::link_entry& l, wire::frame_kind kind,
                   const wire::channel& channel, bytes payload);
+/// A data frame for the peer: sent if the link's credit covers it, else
+/// queued, or refused (counted) when the backlog is full.
+send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f);
 wire::frame close_frame(wire::close_reason reason, const std::string& detail);
 void count_received_close(node_actor* self, const wire::close& c, const std::string& from);
 

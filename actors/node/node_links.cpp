@@ -98,6 +98,51 @@ void on_peer_hints(node_actor* self, transport::link_entry& l, const wire::frame
       add_dial(self, h, false);
 }
 
+/// The peer granted more credit: what waited for it goes now.
+void on_credit(node_actor* self, transport::link_entry& l, const wire::frame& f) {
+  auto n = decode_u64(f.payload);
+  if (!n)
+    return misbehave(self, l, drop_cause::garbage);
+  std::vector<wire::frame> ready;
+  l.send.grant(*n, ready);
+  for (auto& r : ready)
+    send_on_link(self, l, r.kind, r.channel, std::move(r.payload));
+  if (l.send.take_writable())
+    notify(self, link_writable{l.peer});
+}
+
+/// A handler finished with `cost` of the link `id`: grant it back, in batches.
+void consumed(node_actor* self, const peer_id& peer, std::uint64_t id, std::uint64_t cost) {
+  auto& st = self->state;
+  auto l = st.links.find(peer);
+  if (l == st.links.end() || l->second.id != id)
+    return; // the link is gone, and its window with it
+  if (auto grant = l->second.receive.consumed(cost))
+    send_on_link(self, l->second, frame_kind::credit, {}, encode_u64(grant));
+}
+
+const caf::actor* handler_for(const node_state& st, frame_kind kind, const wire::channel& channel);
+
+/// Hands a data frame to its handler as a request: the answer (every
+/// handler answers, even one that returns nothing) says it is done, and
+/// only then is its cost granted back to the peer.
+void deliver(node_actor* self, transport::link_entry& l, wire::frame f) {
+  auto& st = self->state;
+  auto cost = link::frame_cost(f.payload.size());
+  if (!l.receive.arrived(cost)) {
+    st.m.drops(drop_cause::over_credit).inc();
+    return drop_link(self, l.peer, close_reason::protocol_violation, "data past the credit it was given", true);
+  }
+  auto* h = handler_for(st, f.kind, f.channel);
+  if (h == nullptr) {
+    st.m.drops(drop_cause::no_handler).inc();
+    return consumed(self, l.peer, l.id, cost);
+  }
+  auto done = [self, peer = l.peer, id = l.id, cost] { consumed(self, peer, id, cost); };
+  self->request(*h, caf::infinite, frame_received{l.peer, f.kind, f.channel, std::move(f.payload)})
+    .then([done]() { done(); }, [done](caf::error&) { done(); });
+}
+
 /// The handler of (kind, channel), else of (kind, none).
 const caf::actor* handler_for(const node_state& st, frame_kind kind, const wire::channel& channel) {
   auto h = st.handlers.find({kind, channel});
@@ -130,6 +175,7 @@ void establish_link(node_actor* self, const peer_id& peer, connection_handle con
                     const wire::endpoint& address, link::side our_side, const digest& binding) {
   auto& st = self->state;
   transport::link_entry l;
+  l.id = st.next_generation++;
   l.peer = peer;
   l.conn = conn;
   l.binding = binding;
@@ -137,11 +183,15 @@ void establish_link(node_actor* self, const peer_id& peer, connection_handle con
   l.our_side = our_side;
   l.heartbeat = link::heartbeat_monitor{st.cfg.link.heartbeat_miss_budget};
   l.since = now(self);
+  l.send = link::send_window{st.cfg.link.send_backlog};
+  l.receive = link::receive_window{st.cfg.link.receive_window};
   st.by_conn[conn] = peer;
   st.links.insert_or_assign(peer, std::move(l));
   st.m.connections_opened.inc();
   st.log->info("link up with {} at {} ({} dialled)", peer.short_hex(), link::to_string(address),
                our_side == link::side::dialer ? "we" : "they");
+  auto& fresh = st.links.at(peer);
+  send_on_link(self, fresh, frame_kind::credit, {}, encode_u64(fresh.receive.window()));
   notify(self, link_event{peer, address, true, close_reason::unspecified, binding});
   // With discovery running, its gossip decides which links to open; hints
   // would re-open the links it releases.
@@ -239,15 +289,25 @@ void on_link_frame(node_actor* self, transport::link_entry& l,
       return misbehave(self, l, drop_cause::unexpected_kind);
     case frame_kind::peers:
       return on_peer_hints(self, l, *f);
-    default: {
-      auto* h = handler_for(st, f->kind, f->channel);
-      if (h == nullptr) {
-        st.m.drops(drop_cause::no_handler).inc();
-        return;
-      }
-      self->send(*h, frame_received{l.peer, f->kind, f->channel, std::move(f->payload)});
-    }
+    case frame_kind::credit:
+      return on_credit(self, l, *f);
+    default:
+      return deliver(self, l, std::move(*f));
   }
+}
+
+send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f) {
+  std::vector<wire::frame> ready;
+  auto out = l.send.offer(std::move(f), ready);
+  for (auto& r : ready)
+    send_on_link(self, l, r.kind, r.channel, std::move(r.payload));
+  switch (out) {
+    case link::send_window::outcome::sent: return send_outcome::sent;
+    case link::send_window::outcome::queued: return send_outcome::queued;
+    case link::send_window::outcome::full: break;
+  }
+  self->state.m.drops(drop_cause::link_full).inc();
+  return send_outcome::full;
 }
 
 void on_heartbeat_tick(node_actor* self) {

@@ -166,6 +166,10 @@ caf::behavior client(caf::io::broker* self, std::shared_ptr<exchange> x) {
       on_data(self, *x, {reinterpret_cast<const std::uint8_t*>(m.buf.data()), m.buf.size()});
     },
     [=](const caf::io::connection_closed_msg&) {
+      // The connect runs in the background: a refusal arrives as a close
+      // before the node said anything.
+      if (x->hs->current() == link::handshake::state::awaiting_hello)
+        return finish(self, *x, unexpected{"cannot reach " + x->where() + ": connection refused or closed"});
       finish(self, *x, unexpected{x->where() + " closed the connection"});
     },
     [=](exchange_deadline) {

@@ -99,6 +99,7 @@ void sim_cluster::spawn(std::size_t i) {
       return {
         [events](const ::mosaik::node::link_event& e) { events->push_back(e); },
         [](const ::mosaik::node::link_rtt&) {},
+        [](const ::mosaik::node::link_writable&) {},
       };
     },
     events_[i]);

@@ -301,3 +301,18 @@ TEST_CASE("replay guard: remembers at most its capacity") {
   CHECK(g.admit(nonce_of(1))); // evicted, so it is new again
   CHECK_FALSE(g.admit(nonce_of(3)));
 }
+
+TEST_CASE("handshake: a listen address altered in transit fails the proof") {
+  for (int variant = 0; variant < 2; ++variant) {
+    CAPTURE(variant);
+    pair_fixture fresh;
+    auto hello = fresh.dialer.local_hello();
+    if (variant == 0)
+      hello.listen_address.port ^= 1;
+    else
+      hello.listen_address.host += "x";
+    REQUIRE_FALSE(fresh.acceptor.receive_hello(hello, fresh.aguard));
+    REQUIRE_FALSE(fresh.dialer.receive_hello(fresh.acceptor.local_hello(), fresh.dguard));
+    CHECK(fresh.acceptor.receive_proof(fresh.dialer.make_proof(fresh.dk)) == close_reason::invalid_signature);
+  }
+}

@@ -43,6 +43,12 @@ struct link_config {
   std::size_t read_chunk = 64 * 1024;           // bytes read from a linked connection at a time
   std::size_t send_buffer_cap = 64u << 20;      // unsent bytes before a peer that does not
                                                 // read is disconnected
+  // Flow control (flow_window.hpp). Both hold at least one frame of the
+  // largest size (16 MiB) with its envelope share.
+  std::size_t receive_window = (16u << 20) + (64u << 10); // data bytes a peer may have
+                                                          // in our handlers at once
+  std::size_t send_backlog = (16u << 20) + (64u << 10);   // data bytes waiting for credit
+                                                          // before senders are refused
   std::size_t replay_cache = 4096;     // remote nonces remembered to refuse replays
   duration departure_window = 500ms;   // how long shutdown waits for departure acks
   bool share_peers = true;             // tell new links where our other peers listen

@@ -17,6 +17,14 @@ void append_u32(bytes& out, std::uint32_t x) {
 
 constexpr std::size_t common_size = 32 * 3 + 2 * (4 + 1) + 2 * 32 + 2 * 32 + 2;
 
+/// Where a side listens: the host's length and bytes, then the port, so
+/// no two different addresses read the same.
+void append_endpoint(bytes& out, const wire::endpoint& e) {
+  append_u32(out, static_cast<std::uint32_t>(e.host.size()));
+  append(out, as_bytes(e.host));
+  append_u32(out, e.port);
+}
+
 } // namespace
 
 bytes transcript_common(const wire::hello& dialer, const wire::hello& acceptor) {
@@ -35,6 +43,10 @@ bytes transcript_common(const wire::hello& dialer, const wire::hello& acceptor) 
   append(out, {acceptor.kx_public.data(), acceptor.kx_public.size()});
   out.push_back(dialer.ciphers);
   out.push_back(acceptor.ciphers);
+  // Signed too: a listen address altered in transit would send reconnects
+  // and discovery to the wrong place.
+  append_endpoint(out, dialer.listen_address);
+  append_endpoint(out, acceptor.listen_address);
   return out;
 }
 

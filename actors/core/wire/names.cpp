@@ -16,6 +16,7 @@ std::string_view to_string(frame_kind k) {
     case frame_kind::sync: return "sync";
     case frame_kind::status: return "status";
     case frame_kind::peers: return "peers";
+    case frame_kind::credit: return "credit";
   }
   return "unknown";
 }
