@@ -48,6 +48,7 @@ struct node_state {
   std::map<peer_id, transport::link_entry> links;
   std::map<caf::io::connection_handle, peer_id> by_conn; // the linked connections
   std::set<caf::io::connection_handle> unflushed; // written since the last flush
+  std::size_t reassembly_reserved = 0; // bytes large records under way hold, node-wide
   std::map<std::uint64_t, transport::dial_entry> dials;
   std::uint64_t next_dial_id = 1;
   std::uint64_t next_generation = 1;

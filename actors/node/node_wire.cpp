@@ -63,6 +63,7 @@ void end_connection(node_actor* self, connection_handle conn, close_reason reaso
     write_frame(self, conn, close_frame(reason, detail));
   }
   auto c = std::move(i->second);
+  st.reassembly_reserved -= c.reserved;
   st.conns.erase(i);
   st.unflushed.erase(conn);
   self->flush(conn);
@@ -74,6 +75,23 @@ void end_connection(node_actor* self, connection_handle conn, close_reason reaso
   } else if (c.current == connection::phase::handshake) {
     on_handshake_ended(self, c, reason, detail);
   }
+}
+
+/// A large record under way holds its size from the node's budget until it
+/// is complete; false when the budget cannot cover it.
+bool reserve_reassembly(node_state& st, connection& c) {
+  auto need = c.reader.pending_body();
+  if (need <= st.cfg.link.large_record)
+    need = 0;
+  if (need == c.reserved)
+    return true;
+  st.reassembly_reserved -= c.reserved;
+  c.reserved = 0;
+  if (st.reassembly_reserved + need > st.cfg.link.reassembly_budget)
+    return false;
+  st.reassembly_reserved += need;
+  c.reserved = need;
+  return true;
 }
 
 void on_record(node_actor* self, connection_handle conn, connection& c, bytes body) {
@@ -149,6 +167,12 @@ void on_data(node_actor* self, connection_handle conn, byte_view chunk) {
       return close_connection(self, conn, close_reason::protocol_violation,
                               "a record of " + std::to_string(next.error().declared)
                                 + " bytes over the cap of " + std::to_string(next.error().cap));
+    }
+    if (!reserve_reassembly(st, i->second)) {
+      st.count("mosaik.network.link.reassembly.refused");
+      return close_connection(self, conn, close_reason::too_slow,
+                              "a record of " + std::to_string(i->second.reader.pending_body())
+                                + " bytes does not fit the reassembly budget now");
     }
     if (!*next)
       return;

@@ -151,3 +151,39 @@ TEST_CASE("sim flow: a peer that sends past its credit loses the link") {
   CHECK(c.state(0).links.count(mallory.public_id()) == 0);
   CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "protocol_violation"}}) == 1);
 }
+
+TEST_CASE("sim flow: partial large records on many links share one node-wide budget") {
+  sim_cluster c{2, 84};
+  c.config(0).link.reassembly_budget = 200 << 10;
+  c.start(0);
+  auto stranger = [&](std::uint8_t fill) {
+    secret_key::seed_type s;
+    s.fill(fill);
+    auto r = c.open_raw(1, 0);
+    REQUIRE(r.handshake(secret_key::from_seed(s), "sim", fill));
+    return r;
+  };
+  // A header announcing 150 KiB, then only part of the body.
+  auto start_large = [](mosaik::test::raw_connection& r) {
+    bytes partial{0x00, 0x02, 0x58, 0x00}; // 153600 bytes
+    partial.resize(4 + 1000, 0x11);
+    r.write(std::move(partial));
+  };
+  auto a = stranger(0x91);
+  auto b = stranger(0x92);
+  start_large(a);
+  CHECK(c.state(0).reassembly_reserved == 153600);
+  start_large(b); // would hold 300 KiB in all: refused
+  CHECK(c.counter(0, "mosaik.network.link.reassembly.refused") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "too_slow"}}) == 1);
+  CHECK(c.state(0).links.size() == 1);
+  // The first one gives up: its reservation goes with it, and a newcomer fits.
+  auto a_peer = c.state(0).links.begin()->first;
+  caf::anon_send(c.node_actor(0), ::mosaik::node::ban_peer{a_peer, 1s});
+  c.run_messages();
+  CHECK(c.state(0).reassembly_reserved == 0);
+  auto d = stranger(0x93);
+  start_large(d);
+  CHECK(c.state(0).reassembly_reserved == 153600);
+  CHECK(c.state(0).links.size() == 1);
+}
