@@ -36,6 +36,8 @@ int left_ms(clock_type::time_point deadline) {
 }
 
 wire::nonce random_nonce() {
+  static const bool ready = sodium_init() >= 0; // idempotent; before any randomness
+  (void)ready;
   wire::nonce n;
   randombytes_buf(n.data(), n.size());
   return n;
