@@ -250,10 +250,13 @@ TEST_CASE("sim discovery actor: a full catalog evicts for newer entries and coun
   c.config(0).discovery->max_peers = 2;
   c.start_all();
   REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.catalogs_converged(); }, 3 * interval));
-  auto rogue = c.spawn_rogue(1);
-  auto ingress = c.ingress_proxy(1, 0);
-  // Node 1 relays self-signed entries of made-up peers; its own entry is
-  // linked, so the made-up ones can only displace each other.
+  // A linked peer of its own identity relays self-signed entries of made-up
+  // peers; node 1's entry is linked, so the made-up ones can only displace
+  // each other.
+  secret_key::seed_type relayer_seed;
+  relayer_seed.fill(0x67);
+  auto r = c.open_raw(1, 0);
+  REQUIRE(r.handshake(secret_key::from_seed(relayer_seed), "sim", 0x67));
   auto relay = [&](std::vector<std::uint8_t> keys, std::int64_t start) {
     discovery::announce a;
     auto now_ms = c.discovery_now(0).count();
@@ -265,7 +268,7 @@ TEST_CASE("sim discovery actor: a full catalog evicts for newer entries and coun
                               key.public_id(), {start == 0 ? now_ms : start, now_ms}};
       a.entries.push_back(*discovery::signed_peer_entry::sign(std::move(e), key));
     }
-    c.rogue_send(rogue, ingress, {wire::frame_kind::discovery, 0, codec::encode_discovery(a)});
+    r.write_frame({wire::frame_kind::discovery, 0, codec::encode_discovery(a), {}});
     c.run(100ms);
   };
   relay({201}, 0);
