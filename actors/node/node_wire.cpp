@@ -128,6 +128,9 @@ void on_record(node_actor* self, connection_handle conn, connection& c, bytes bo
 
 } // namespace
 
+/// The records of `chunk`, each acted on in turn.
+void read_records(node_actor* self, connection_handle conn, byte_view chunk);
+
 std::pair<std::size_t, std::size_t> node_state::from_source(const std::string& source) const {
   std::size_t all = 0;
   std::size_t handshaking = 0;
@@ -156,6 +159,11 @@ void on_new_connection(node_actor* self, connection_handle conn) {
 }
 
 void on_data(node_actor* self, connection_handle conn, byte_view chunk) {
+  read_records(self, conn, chunk);
+  release_held(self);
+}
+
+void read_records(node_actor* self, connection_handle conn, byte_view chunk) {
   auto& st = self->state;
   if (auto i = st.conns.find(conn); i != st.conns.end())
     i->second.reader.feed(chunk);

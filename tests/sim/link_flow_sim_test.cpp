@@ -187,3 +187,22 @@ TEST_CASE("sim flow: partial large records on many links share one node-wide bud
   CHECK(c.state(0).reassembly_reserved == 153600);
   CHECK(c.state(0).links.size() == 1);
 }
+
+TEST_CASE("sim flow: frames that arrive together cost one answer, which returns all their credit") {
+  flow_pair c{85, 8, 4};
+  for (int i = 0; i < 6; ++i)
+    caf::anon_send(c.node_actor(1), ::mosaik::node::send_frame{c.peer(0), frame_kind::stream, {},
+                                                               bytes(payload, 'b')});
+  c.run_messages(); // one write, one read: the six frames come in one chunk
+  REQUIRE(c.sink_state.got.size() == 6);
+  CHECK(c.sink_state.held.size() == 6);
+  CHECK(std::count_if(c.sink_state.held.begin(), c.sink_state.held.end(),
+                      [](const caf::response_promise& rp) { return !rp.async(); })
+        == 1);
+  auto& window = c.state(0).links.at(c.peer(1)).receive;
+  CHECK(window.outstanding() == 6 * cost);
+  caf::anon_send(c.sink, release_all{});
+  c.run_messages();
+  CHECK(window.outstanding() == 0);
+  CHECK(c.state(1).links.at(c.peer(0)).send.credit() == 8 * cost);
+}
