@@ -25,6 +25,7 @@
 
 #include <array>
 #include <csignal>
+#include <fstream>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -217,24 +218,51 @@ rtt_row measure_rtt(bench& b, std::size_t size, int rounds) {
   return r;
 }
 
+/// CPU seconds (user and system) that process `pid` has used, from
+/// /proc/PID/stat (clock ticks, 10 ms here); 0 if it cannot be read.
+double cpu_seconds_of(pid_t pid) {
+  std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string text{std::istreambuf_iterator<char>{stat}, {}};
+  auto close = text.rfind(')'); // the command name may hold spaces
+  if (close == std::string::npos)
+    return 0;
+  std::istringstream fields{text.substr(close + 2)};
+  std::string skip;
+  for (int i = 3; i < 14; ++i) // fields 3-13: state .. cmajflt
+    fields >> skip;
+  double user = 0, system = 0;
+  fields >> user >> system;
+  return (user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+/// What both processes have used, the idle threads of each included.
+double cpu_seconds_both() {
+  return cpu_seconds_of(::getpid()) + cpu_seconds_of(server_pid);
+}
+
 struct rate_row {
   std::size_t size;
   std::array<double, 3> frames_per_s{}, mb_per_s{}; // medians over the bursts
+  std::array<double, 3> cpu_us_per_frame{};         // both processes, all bursts
   std::array<std::uint64_t, 3> lost{};               // frames sent and not counted, all bursts
 };
 
 rate_row measure_rate(bench& b, std::size_t size, int bursts, int frames) {
   interleaved(2, [&](column c) { burst(b, c, size, frames); }); // warm-up
   std::array<std::vector<double>, 3> rates;
+  std::array<double, 3> cpu{};
   rate_row r{size};
   interleaved(bursts, [&](column c) {
+    auto cpu0 = cpu_seconds_both();
     auto x = burst(b, c, size, frames);
+    cpu[c] += cpu_seconds_both() - cpu0;
     rates[c].push_back(frames / (x.us / 1e6));
     r.lost[c] += static_cast<std::uint64_t>(frames) - std::min<std::uint64_t>(x.counted, frames);
   });
   for (std::size_t c = 0; c < 3; ++c) {
     r.frames_per_s[c] = percentile(rates[c], 0.5);
     r.mb_per_s[c] = r.frames_per_s[c] * static_cast<double>(size) / 1e6;
+    r.cpu_us_per_frame[c] = cpu[c] * 1e6 / (static_cast<double>(frames) * bursts);
   }
   return r;
 }
@@ -270,6 +298,12 @@ void print_rates(const rate_row& small, const rate_row& big) {
   };
   line(size_name(small.size) + " frames/s", small.frames_per_s);
   line(size_name(big.size) + " MB/s", big.mb_per_s);
+  auto cpu = [](const std::string& what, const std::array<double, 3>& x) {
+    std::printf("  %-21s %12.2f %12.2f %12.2f %9.2fx %8.2fx\n", what.c_str(), x[link_col],
+                x[basp_col], x[raw_col], x[link_col] / x[basp_col], x[link_col] / x[raw_col]);
+  };
+  cpu(size_name(small.size) + " CPU us/frame", small.cpu_us_per_frame);
+  cpu(size_name(big.size) + " CPU us/frame", big.cpu_us_per_frame);
   for (const auto* r : {&small, &big})
     for (std::size_t c = 0; c < 3; ++c)
       if (r->lost[c] > 0)
@@ -279,11 +313,12 @@ void print_rates(const rate_row& small, const rate_row& big) {
 }
 
 void print_aead(const std::vector<aead_figures>& figures, link::cipher picked) {
-  std::printf("\nencryption alone (in this process, one core, in CPU time; seal then open each record):\n");
+  std::printf("\nencryption alone (in this process, one core, CPU time), MB/s at 64 KiB and ns at 128 B:\n"
+              "  %-28s %12s %8s %8s %15s\n", "", "seal+open", "seal", "open", "128 B seal+open");
   for (const auto& f : figures)
-    std::printf("  %-28s 64 KiB: %7.0f MB/s   128 B: %6.0f ns per record\n",
-                (cipher_name(f.cipher) + (f.cipher == picked ? " (link's)" : "")).c_str(),
-                f.mb_per_s, f.ns_per_small);
+    std::printf("  %-28s %12.0f %8.0f %8.0f %12.0f ns\n",
+                (cipher_name(f.cipher) + (f.cipher == picked ? " (the link's)" : "")).c_str(),
+                f.mb_per_s, f.seal_mb_per_s, f.open_mb_per_s, f.ns_per_small);
 }
 
 void print_targets(const std::vector<rtt_row>& rtt, const rate_row& small, const rate_row& big) {
@@ -324,7 +359,9 @@ void print_header(const options& opt, link::cipher picked) {
               "%d x 128 B and %d x 64 KiB per path. The paths take turns sample by sample.\n"
               "link: send_frame / frame_received between two nodes (sealed records); CAF BASP:\n"
               "a published echo actor and remote_actor; raw TCP: blocking sockets, TCP_NODELAY,\n"
-              "length-prefixed, one-way batched into 64 KiB writes, no encryption.\n\n",
+              "length-prefixed, one-way batched into 64 KiB writes, no encryption.\n"
+              "CPU us/frame: user+system time of both processes during the bursts (idle\n"
+              "threads included), per frame.\n\n",
               settings.empty() ? " defaults" : settings.c_str(), cipher_name(picked).c_str(),
               opt.rounds, opt.bursts, opt.frames, opt.big_frames);
 }
