@@ -175,15 +175,19 @@ Result ask(bench& b, Cmd cmd) {
 }
 
 double round_trip(bench& b, column c, std::size_t size) {
-  if (c == raw_col)
-    return b.raw.round_trip(size);
-  return ask<double>(b, round_trip_cmd{c == link_col ? path::link : path::basp, size});
+  if (c != raw_col)
+    return ask<double>(b, round_trip_cmd{c == link_col ? path::link : path::basp, size});
+  if (auto us = b.raw.round_trip(size))
+    return *us;
+  give_up("the raw echo closed");
 }
 
 burst_result burst(bench& b, column c, std::size_t size, int frames) {
-  if (c == raw_col)
-    return b.raw.burst(size, frames);
-  return ask<burst_result>(b, burst_cmd{c == link_col ? path::link : path::basp, size, frames});
+  if (c != raw_col)
+    return ask<burst_result>(b, burst_cmd{c == link_col ? path::link : path::basp, size, frames});
+  if (auto x = b.raw.burst(size, frames))
+    return *x;
+  give_up("the raw echo closed");
 }
 
 double percentile(std::vector<double> xs, double p) {
@@ -289,21 +293,27 @@ void print_rtt(const std::vector<rtt_row>& rows) {
                 r.p50[link_col] / r.p50[raw_col]);
 }
 
+/// "1.23x", or "-" when the peer's figure is 0 (below the clock's resolution).
+std::string ratio(double ours, double theirs) {
+  if (theirs <= 0)
+    return "-";
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.2fx", ours / theirs);
+  return text.data();
+}
+
 void print_rates(const rate_row& small, const rate_row& big) {
   std::printf("one-way                 %12s %12s %12s %10s %9s\n", "link", "CAF BASP", "raw TCP",
               "link/BASP", "link/raw");
-  auto line = [](const std::string& what, const std::array<double, 3>& x) {
-    std::printf("  %-21s %12.0f %12.0f %12.0f %9.2fx %8.2fx\n", what.c_str(), x[link_col],
-                x[basp_col], x[raw_col], x[link_col] / x[basp_col], x[link_col] / x[raw_col]);
+  auto line = [](const std::string& what, const std::array<double, 3>& x, int decimals) {
+    std::printf("  %-21s %12.*f %12.*f %12.*f %10s %9s\n", what.c_str(), decimals, x[link_col],
+                decimals, x[basp_col], decimals, x[raw_col],
+                ratio(x[link_col], x[basp_col]).c_str(), ratio(x[link_col], x[raw_col]).c_str());
   };
-  line(size_name(small.size) + " frames/s", small.frames_per_s);
-  line(size_name(big.size) + " MB/s", big.mb_per_s);
-  auto cpu = [](const std::string& what, const std::array<double, 3>& x) {
-    std::printf("  %-21s %12.2f %12.2f %12.2f %9.2fx %8.2fx\n", what.c_str(), x[link_col],
-                x[basp_col], x[raw_col], x[link_col] / x[basp_col], x[link_col] / x[raw_col]);
-  };
-  cpu(size_name(small.size) + " CPU us/frame", small.cpu_us_per_frame);
-  cpu(size_name(big.size) + " CPU us/frame", big.cpu_us_per_frame);
+  line(size_name(small.size) + " frames/s", small.frames_per_s, 0);
+  line(size_name(big.size) + " MB/s", big.mb_per_s, 0);
+  line(size_name(small.size) + " CPU us/frame", small.cpu_us_per_frame, 2);
+  line(size_name(big.size) + " CPU us/frame", big.cpu_us_per_frame, 2);
   for (const auto* r : {&small, &big})
     for (std::size_t c = 0; c < 3; ++c)
       if (r->lost[c] > 0)

@@ -85,11 +85,12 @@ public:
   raw_client& operator=(const raw_client&) = delete;
 
   int fd() const { return fd_; }
-  /// Microseconds for one ping of `size` bytes and its echo.
-  double round_trip(std::size_t size);
+  /// Microseconds for one ping of `size` bytes and its echo; nullopt when
+  /// the echo closed.
+  std::optional<double> round_trip(std::size_t size);
   /// `frames` one-way records of `size` bytes, written in 64 KiB batches,
-  /// then an end mark; timed until the count came back.
-  burst_result burst(std::size_t size, int frames);
+  /// then an end mark; timed until the count came back (nullopt: closed).
+  std::optional<burst_result> burst(std::size_t size, int frames);
 
 private:
   int fd_ = -1;

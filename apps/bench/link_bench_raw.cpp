@@ -137,7 +137,6 @@ raw_client::raw_client(std::uint16_t port)
   }
   if (fd_ >= 0)
     no_delay(fd_);
-  in_ = raw_records{fd_};
 }
 
 raw_client::~raw_client() {
@@ -145,16 +144,16 @@ raw_client::~raw_client() {
     ::close(fd_);
 }
 
-double raw_client::round_trip(std::size_t size) {
+std::optional<double> raw_client::round_trip(std::size_t size) {
   std::vector<std::uint8_t> out;
   append_record(out, payload<std::vector<std::uint8_t>>(ping, size));
   auto t0 = clock_type::now();
-  write_all(fd_, out.data(), out.size());
-  in_.next();
+  if (!write_all(fd_, out.data(), out.size()) || !in_.next())
+    return std::nullopt;
   return elapsed_us(t0);
 }
 
-burst_result raw_client::burst(std::size_t size, int frames) {
+std::optional<burst_result> raw_client::burst(std::size_t size, int frames) {
   auto body = payload<std::vector<std::uint8_t>>(through, size);
   std::vector<std::uint8_t> out;
   out.reserve(batch_bytes + size + link::record_header_size);
@@ -162,15 +161,19 @@ burst_result raw_client::burst(std::size_t size, int frames) {
   for (int i = 0; i < frames; ++i) {
     append_record(out, body);
     if (out.size() >= batch_bytes) {
-      write_all(fd_, out.data(), out.size());
+      if (!write_all(fd_, out.data(), out.size()))
+        return std::nullopt;
       out.clear();
     }
   }
   append_record(out, payload<std::vector<std::uint8_t>>(end_mark, 1));
-  write_all(fd_, out.data(), out.size());
-  auto reply = in_.next().value_or(std::vector<std::uint8_t>{});
+  if (!write_all(fd_, out.data(), out.size()))
+    return std::nullopt;
+  auto reply = in_.next();
   auto us = elapsed_us(t0);
-  return {us, read_count_reply(reply.data(), reply.size()).value_or(0)};
+  if (!reply)
+    return std::nullopt;
+  return burst_result{us, read_count_reply(reply->data(), reply->size()).value_or(0)};
 }
 
 } // namespace mosaik::bench
