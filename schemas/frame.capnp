@@ -17,10 +17,13 @@ enum FrameKind {
   sync @8;          # state-sync provider/session message
   status @9;        # status.capnp: empty request from a client, Status reply
   peers @10;        # peers.capnp PeerHints: where the sender's other peers listen
+  credit @11;       # flow control: 8 bytes big-endian, more bytes of data frames the sender may send
 }
 
 struct Frame {
   kind @0 :FrameKind;   # which schema the payload holds
   sequence @1 :UInt64;  # per-link sender sequence number, starting at 1
   payload @2 :Data;     # the encoded inner message
+  channel @3 :Data;     # empty, or the 32-byte group or stream id the frame is for:
+                        # the receiver routes on (kind, channel) without decoding the payload
 }

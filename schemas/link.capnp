@@ -21,6 +21,8 @@ struct Hello {
   listenAddress @3 :Ids.Endpoint; # where the sender accepts links
   nonce @4 :Data;                # 32 fresh random bytes, never reused
   role @5 :Role;                 # node or client
+  kxPublic @6 :Data;             # 32-byte ephemeral X25519 public key (libsodium crypto_kx)
+  ciphers @7 :UInt8;             # mask of the AEAD ciphers the sender runs (1 ChaCha20-Poly1305, 2 AES-256-GCM)
 }
 
 struct Proof {
@@ -44,6 +46,7 @@ enum CloseReason {
   connectionLost @12;   # the transport connection broke (reported locally)
   unexpectedPeer @13;   # the peer id is not the one that was dialled
   released @14;         # no subsystem needs the link any more; do not re-dial
+  tooSlow @15;          # the peer did not read: our send buffer for it passed its cap
 }
 
 struct Close {

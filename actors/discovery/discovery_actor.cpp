@@ -25,15 +25,21 @@ millis now(discovery_actor* self) {
   return self->state.unix_time(self->clock().now());
 }
 
+std::string_view describe(departure_cause cause) {
+  switch (cause) {
+    case departure_cause::graceful: return "departed";
+    case departure_cause::purged: return "purged (silent)";
+    case departure_cause::evicted: return "evicted (catalog full)";
+  }
+  return "gone";
+}
+
 void log_event(discovery_actor* self, const event& e) {
   auto& log = *self->state.log;
   std::visit(overloaded{
                [&](const peer_discovered& d) { log.info("discovered peer {}", d.entry.peer().short_hex()); },
                [&](const peer_updated& u) { log.debug("peer {} updated its entry", u.entry.peer().short_hex()); },
-               [&](const peer_departed& d) {
-                 log.info("peer {} {}", d.peer.short_hex(),
-                          d.cause == departure_cause::graceful ? "departed" : "purged (silent)");
-               },
+               [&](const peer_departed& d) { log.info("peer {} {}", d.peer.short_hex(), describe(d.cause)); },
              },
              e);
 }
@@ -69,7 +75,7 @@ void dispatch(discovery_actor* self) {
   auto& st = self->state;
   auto out = st.eng->take_output();
   for (auto& m : out.messages)
-    self->send(st.node, node::send_frame{m.to, wire::frame_kind::discovery,
+    self->send(st.node, node::send_frame{m.to, wire::frame_kind::discovery, {},
                                          codec::encode_discovery(m.msg)});
   for (auto& d : out.dials)
     for (auto& address : d.addresses)
@@ -129,6 +135,7 @@ caf::behavior behavior(discovery_actor* self) {
       dispatch(self);
     },
     [=](const node::link_rtt& r) { self->state.eng->on_rtt(r.peer, r.sample); },
+    [=](const node::link_writable&) {}, // discovery's frames are few; it never waits for room
     [=](const wakeup& w) {
       auto& st = self->state;
       if (w.generation != st.wakeup_generation)

@@ -15,6 +15,8 @@ enum class drop_cause : unsigned char {
   unknown_kind,    // a frame kind this version does not know
   unexpected_kind, // a handshake frame on an established link
   no_handler,      // a data frame no local actor registered for
+  over_credit,     // a data frame past the credit the peer was given
+  link_full,       // send_frame to a link whose backlog is full
   not_sent,        // send_frame to an unlinked peer or of a non-data kind (keep it last)
 };
 inline constexpr std::size_t drop_cause_count = static_cast<std::size_t>(drop_cause::not_sent) + 1;
@@ -28,6 +30,8 @@ constexpr std::string_view to_string(drop_cause c) {
     case drop_cause::unknown_kind: return "unknown_kind";
     case drop_cause::unexpected_kind: return "unexpected_kind";
     case drop_cause::no_handler: return "no_handler";
+    case drop_cause::over_credit: return "over_credit";
+    case drop_cause::link_full: return "link_full";
     case drop_cause::not_sent: return "not_sent";
   }
   return "unknown";

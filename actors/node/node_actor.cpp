@@ -8,9 +8,8 @@
 #include "schemas/codec/frame_codec.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/event_based_actor.hpp>
 #include <caf/io/middleman.hpp>
-#include <caf/io/middleman_actor.hpp>
+#include <caf/io/system_messages.hpp>
 
 #include <random>
 
@@ -24,45 +23,7 @@ metrics::labels reason_label(wire::close_reason r) {
   return {{"reason", std::string{wire::to_string(r)}}};
 }
 
-std::string name_of(const caf::strong_actor_ptr& remote) {
-  if (!remote)
-    return "anonymous";
-  // CAF prints a node as <40 hex host id>#<pid>: keep a short host id and the pid.
-  auto text = caf::to_string(remote->node());
-  auto pid = text.find('#');
-  return "node " + text.substr(0, 8) + (pid == std::string::npos ? "" : text.substr(pid));
-}
-
 namespace {
-
-void on_frame_msg(node_actor* self, const transport::frame_msg& m) {
-  auto& st = self->state;
-  auto sender = self->current_sender();
-  if (!sender) {
-    st.m.drops(drop_cause::anonymous).inc();
-    return;
-  }
-  auto data = m.view();
-  auto frame = codec::decode_frame(data, st.cfg.limits);
-  if (auto i = st.by_node.find(sender->node()); i != st.by_node.end()) {
-    auto& l = st.links.at(i->second);
-    l.heartbeat.heard();
-    on_link_frame(self, l, frame);
-    return;
-  }
-  if (!frame) {
-    st.m.drops(drop_cause::unauthenticated).inc();
-    return;
-  }
-  auto addr = caf::actor_cast<caf::actor_addr>(sender);
-  if (st.clients.count(addr) != 0 && frame->kind == wire::frame_kind::status
-      && self->current_message_id().is_request()) {
-    st.clients.erase(addr);
-    respond_status(self);
-    return;
-  }
-  on_handshake_frame(self, *frame, sender);
-}
 
 /// Spawns the discovery actor once the listen address is known, and hands
 /// it link events and discovery frames. Returns what is wrong with its
@@ -82,8 +43,19 @@ std::optional<std::string> start_discovery(node_actor* self) {
   st.discovery = discovery::spawn_discovery(self, std::move(setup),
                                             secret_key::from_seed(st.key->seed()));
   st.link_subscribers.push_back(st.discovery);
-  st.handlers[wire::frame_kind::discovery] = st.discovery;
+  st.handlers[{wire::frame_kind::discovery, std::nullopt}] = st.discovery;
   return std::nullopt;
+}
+
+/// A data frame from a local actor, for the link to `to`.
+send_outcome hand_over(node_actor* self, const peer_id& to, wire::frame f) {
+  auto& st = self->state;
+  auto i = st.links.find(to);
+  if (i == st.links.end() || !wire::carries_data(f.kind)) {
+    st.m.drops(drop_cause::not_sent).inc();
+    return send_outcome::not_linked;
+  }
+  return send_data(self, i->second, std::move(f));
 }
 
 void fail_start(node_actor* self, const caf::error& err) {
@@ -96,35 +68,26 @@ void fail_start(node_actor* self, const caf::error& err) {
 
 void start(node_actor* self) {
   auto& st = self->state;
-  auto mm = self->home_system().middleman().actor_handle();
-  self
-    ->request(mm, caf::infinite, caf::publish_atom::value, st.cfg.listen.port,
-              caf::actor_cast<caf::strong_actor_ptr>(self), std::set<std::string>{},
-              st.cfg.listen.host, false)
-    .then(
-      [=](uint16_t port) {
-        auto& st = self->state;
-        st.me.listen.port = port;
-        if (auto bad = start_discovery(self)) {
-          st.log->error("cannot start: {}", *bad);
-          return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
-        }
-        st.ready = true;
-        st.log->info("node {} listening on {} (network {})", st.me.self.short_hex(),
-                     link::to_string(st.me.listen), st.cfg.network);
-        for (auto& rp : st.ready_waiters)
-          rp.deliver(ready_info{st.me.self, st.me.listen, st.discovery});
-        st.ready_waiters.clear();
-        for (const auto& b : st.cfg.bootstrap)
-          add_dial(self, b, true);
-        self->delayed_send(self, st.cfg.link.heartbeat_interval, heartbeat_tick{});
-      },
-      [=](caf::error& err) {
-        auto& st = self->state;
-        st.log->error("cannot listen on {}: {}", link::to_string(st.cfg.listen),
-                      self->system().render(err));
-        fail_start(self, err);
-      });
+  auto listening = self->add_tcp_doorman(st.cfg.listen.port, st.cfg.listen.host.c_str(), true);
+  if (!listening) {
+    st.log->error("cannot listen on {}: {}", link::to_string(st.cfg.listen),
+                  self->system().render(listening.error()));
+    return fail_start(self, listening.error());
+  }
+  st.me.listen.port = listening->second;
+  if (auto bad = start_discovery(self)) {
+    st.log->error("cannot start: {}", *bad);
+    return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
+  }
+  st.ready = true;
+  st.log->info("node {} listening on {} (network {})", st.me.self.short_hex(),
+               link::to_string(st.me.listen), st.cfg.network);
+  for (auto& rp : st.ready_waiters)
+    rp.deliver(ready_info{st.me.self, st.me.listen, st.discovery});
+  st.ready_waiters.clear();
+  for (const auto& b : st.cfg.bootstrap)
+    add_dial(self, b, true);
+  self->delayed_send(self, st.cfg.link.heartbeat_interval, heartbeat_tick{});
 }
 
 void finish_shutdown(node_actor* self, caf::typed_response_promise<bool> rp) {
@@ -132,30 +95,23 @@ void finish_shutdown(node_actor* self, caf::typed_response_promise<bool> rp) {
   self->quit();
 }
 
-/// Sends a departure close on every link and quits once each is
-/// acknowledged or the departure window passed.
+/// Sends a departure close on every link, closes them, and quits once the
+/// closes had the departure window to get out.
 void depart_links(node_actor* self, caf::typed_response_promise<bool> rp) {
   auto& st = self->state;
   st.log->info("node {} departing, telling {} peer(s)", st.me.self.short_hex(), st.links.size());
-  if (st.links.empty()) {
-    finish_shutdown(self, rp);
-    return;
-  }
-  auto remaining = std::make_shared<std::size_t>(st.links.size());
-  auto done = [=]() mutable {
-    if (--*remaining == 0)
-      finish_shutdown(self, rp);
-  };
-  auto departure = transport::to_msg(close_frame(wire::close_reason::departing, "shutdown"));
   std::vector<peer_id> peers;
-  for (auto& [peer, l] : st.links) {
+  for (auto& [peer, l] : st.links)
     peers.push_back(peer);
-    st.count("mosaik.network.link.closes.sent", reason_label(wire::close_reason::departing));
-    self->request(caf::actor_cast<caf::actor>(l.remote), st.cfg.link.departure_window, departure)
-      .then([=](transport::frame_msg&) mutable { done(); }, [=](caf::error&) mutable { done(); });
-  }
   for (auto& peer : peers)
-    drop_link(self, peer, wire::close_reason::departing, "shutdown", false);
+    drop_link(self, peer, wire::close_reason::departing, "shutdown", true);
+  flush_all(self);
+  if (peers.empty())
+    return finish_shutdown(self, rp);
+  // A close is flushed before its socket shuts down; the window lets the
+  // multiplexer write it before the broker (and with it the sockets) goes.
+  self->delayed_send(self, st.cfg.link.departure_window, departure_done{});
+  st.departure = rp;
 }
 
 caf::behavior node_behavior(node_actor* self) {
@@ -163,6 +119,8 @@ caf::behavior node_behavior(node_actor* self) {
     static_cast<node_actor*>(ptr)->state.m.unexpected.inc();
     return caf::sec::unexpected_message;
   });
+  // Every message here comes from this process: the network reaches the
+  // broker only as bytes. Down messages count only for the actors it monitors.
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& st = self->state;
     auto gone = [&](const caf::actor& a) { return a.address() == dm.source; };
@@ -171,17 +129,23 @@ caf::behavior node_behavior(node_actor* self) {
       st.link_subscribers.end());
     for (auto i = st.handlers.begin(); i != st.handlers.end();)
       i = gone(i->second) ? st.handlers.erase(i) : std::next(i);
-    for (auto& [peer, l] : st.links)
-      if (caf::actor_cast<caf::actor_addr>(l.remote) == dm.source) {
-        drop_link(self, peer, wire::close_reason::connection_lost,
-                  "transport connection lost: " + self->system().render(dm.reason), false);
-        break;
-      }
+  });
+  self->set_error_handler([=](caf::error& err) {
+    self->state.log->warn("ignored an error message: {}", self->system().render(err));
   });
   start(self);
   return {
-    [=](transport::frame_msg& m) { on_frame_msg(self, m); },
-    [=](const accept_timeout& t) { on_accept_timeout(self, t); },
+    [=](const caf::io::new_connection_msg& m) { on_new_connection(self, m.handle); },
+    [=](const caf::io::new_data_msg& m) {
+      on_data(self, m.handle, {reinterpret_cast<const std::uint8_t*>(m.buf.data()), m.buf.size()});
+    },
+    [=](const caf::io::connection_closed_msg& m) { on_connection_lost(self, m.handle); },
+    [=](const caf::io::acceptor_closed_msg&) {
+      self->state.log->error("the listening socket closed; no new connections are accepted");
+    },
+    [=](flush_now) { flush_all(self); },
+    [=](const handshake_deadline& d) { on_handshake_deadline(self, d); },
+    [=](departure_done) { finish_shutdown(self, self->state.departure); },
     [=](const redial& r) { start_dial(self, r.dial, r.attempt); },
     [=](heartbeat_tick) {
       on_heartbeat_tick(self);
@@ -201,23 +165,13 @@ caf::behavior node_behavior(node_actor* self) {
     },
     [=](const register_handler& r) {
       self->monitor(r.handler);
-      self->state.handlers[r.kind] = r.handler;
+      self->state.handlers[{r.kind, r.channel}] = r.handler;
     },
     [=](send_frame& cmd) {
-      auto& st = self->state;
-      auto i = st.links.find(cmd.to);
-      bool data = cmd.kind >= wire::frame_kind::discovery && cmd.kind <= wire::frame_kind::sync;
-      if (i == st.links.end() || !data) {
-        st.m.drops(drop_cause::not_sent).inc();
-        return;
-      }
-      send_on_link(self, i->second, cmd.kind, std::move(cmd.payload));
+      (void)hand_over(self, cmd.to, {cmd.kind, 0, std::move(cmd.payload), cmd.channel});
     },
-    [=](const get_link& g) -> caf::result<link_info> {
-      auto i = self->state.links.find(g.peer);
-      if (i == self->state.links.end())
-        return caf::make_error(caf::sec::invalid_argument, "not linked to " + g.peer.short_hex());
-      return link_info{g.peer, caf::actor_cast<caf::actor>(i->second.remote)};
+    [=](try_send_frame& cmd) -> send_outcome {
+      return hand_over(self, cmd.to, {cmd.kind, 0, std::move(cmd.payload), cmd.channel});
     },
     [=](const dial& d) {
       if (d.address.peer && *d.address.peer == self->state.me.self)
@@ -282,8 +236,8 @@ caf::actor spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
     st.m = node_metrics::bind(*st.metrics);
     return node_behavior(self);
   };
-  return sys.spawn(init, std::make_shared<node_config>(std::move(cfg)),
-                   std::make_shared<secret_key>(std::move(key)));
+  return sys.middleman().spawn_broker(init, std::make_shared<node_config>(std::move(cfg)),
+                                     std::make_shared<secret_key>(std::move(key)));
 }
 
 } // namespace mosaik::node

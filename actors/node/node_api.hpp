@@ -1,18 +1,21 @@
 #pragma once
 // The messaging interface of the node actor for LOCAL actors.
 //
-// Every command is a struct that is never announced to CAF (see
-// actors/transport/message_types.hpp), so a remote CAF node cannot build one:
-// the only thing a remote node can get into the node actor is a frame_msg,
-// and frames pass the handshake and the authenticated-peer check first.
+// The node is a CAF I/O broker: the network reaches it only as bytes on its
+// connections, which it reads as length-prefixed records (sealed after the
+// handshake), never as CAF messages. Nothing is published, no message type
+// is announced, so no remote party can build any of these commands.
 //
-//   await_ready{}          -> ready_info         once the ingress is published
+//   await_ready{}          -> ready_info         once the node listens
 //   subscribe_links{a}                           a receives link_event and link_rtt messages
-//   register_handler{k, a}                       a receives frame_received for kind k
-//   send_frame{to, k, p}                         fire and forget; dropped if not linked
-//   get_link{peer}         -> link_info          the peer's ingress, for sending frames
-//                                                directly (transport::to_msg); the peer's
-//                                                node accepts them from any actor of ours
+//   register_handler{k, c, a}                    a receives frame_received for kind k on
+//                                                channel c (none: every channel no other
+//                                                handler of k took)
+//   send_frame{to, k, c, p}                      fire and forget; dropped (and counted)
+//                                                if not linked or the link's backlog is full
+//   try_send_frame{to, k, c, p} -> send_outcome  the same, saying what became of it; after
+//                                                `full`, link subscribers get link_writable
+//                                                once the link has room again
 //   dial{address, persistent}                    keep a link to this address
 //   release_link{peer}                           close it (released) if we dialled it and
 //                                                no persistent dial keeps it; nobody
@@ -57,6 +60,9 @@ struct link_event {
   wire::endpoint address;
   bool up = false;
   wire::close_reason reason = wire::close_reason::unspecified;
+  /// Up: the handshake's channel binding, the same on both ends of this link
+  /// and on no other link (what a bond proof binds a group key to).
+  digest binding;
 };
 
 /// A round-trip sample of a link's heartbeat (raw, not smoothed).
@@ -67,28 +73,22 @@ struct link_rtt {
 
 struct register_handler {
   wire::frame_kind kind;
+  wire::channel channel;
   caf::actor handler;
 };
 
 struct frame_received {
   peer_id from;
   wire::frame_kind kind;
+  wire::channel channel;
   bytes payload;
 };
 
 struct send_frame {
   peer_id to;
   wire::frame_kind kind;
+  wire::channel channel;
   bytes payload;
-};
-
-struct get_link {
-  peer_id peer;
-};
-
-struct link_info {
-  peer_id peer;
-  caf::actor ingress;
 };
 
 struct dial {
@@ -107,6 +107,24 @@ struct ban_peer {
   std::chrono::milliseconds duration;
 };
 
+/// What became of a data frame handed to the node. Data frames spend the
+/// link's flow-control credit, which the peer grants as its handlers finish
+/// with what they got; what the credit does not cover waits in a bounded
+/// backlog.
+enum class send_outcome : std::uint8_t { sent, queued, full, not_linked };
+
+struct try_send_frame {
+  peer_id to;
+  wire::frame_kind kind;
+  wire::channel channel;
+  bytes payload;
+};
+
+/// A link that refused a frame (`full`) has room again.
+struct link_writable {
+  peer_id peer;
+};
+
 struct get_status {};
 
 struct get_metrics {};
@@ -122,12 +140,13 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::register_handler)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::frame_received)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::send_frame)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::try_send_frame)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::send_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_writable)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::dial)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_rtt)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::release_link)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::ban_peer)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_link)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_metrics)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<mosaik::metrics::registry>)

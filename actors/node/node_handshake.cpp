@@ -1,15 +1,17 @@
-// Both sides of the link handshake. The dialer sends requests, the acceptor
-// answers them, so a reply always belongs to the dial that asked, even when
-// both nodes dial each other at once (the tie-break then picks one).
+// Both sides of the link handshake, on one connection each. The dialer
+// writes hello; the acceptor answers hello; the dialer writes its proof; the
+// acceptor answers its proof. Each side seals what it sends after its own
+// proof and opens what it reads after the other's, with the keys the X25519
+// exchange inside the signed transcript agreed. When both nodes dial each
+// other at once the tie-break keeps the dial of the smaller peer id.
 #include "actors/core/link/tie_break.hpp"
 #include "actors/node/node_internal.hpp"
+#include "actors/transport/tcp_connect.hpp"
 #include "schemas/codec/frame_codec.hpp"
 #include "schemas/codec/handshake_codec.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/io/middleman.hpp>
-#include <caf/io/middleman_actor.hpp>
-#include <caf/sec.hpp>
+#include <caf/io/receive_policy.hpp>
 
 #include <algorithm>
 
@@ -17,19 +19,14 @@ namespace mosaik::node {
 
 namespace {
 
-using wire::close_reason;
+using transport::connection;
 using transport::dial_entry;
+using wire::close_reason;
+using wire::frame_kind;
 
-/// Refuses the handshake request being handled, with a typed reason.
-void refuse(node_actor* self, const caf::strong_actor_ptr& sender, close_reason reason,
-            const std::string& detail) {
-  auto& st = self->state;
-  st.count("mosaik.network.link.closes.sent", reason_label(reason));
-  st.log->info("refused handshake from {}: {} ({})", name_of(sender), wire::to_string(reason), detail);
-  respond(self, close_frame(reason, detail));
+void refuse(node_actor* self, connection_handle conn, close_reason reason, const std::string& detail) {
+  close_connection(self, conn, reason, "handshake refused: " + detail);
 }
-
-// -- dialer -------------------------------------------------------------------
 
 dial_entry* find_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt) {
   auto i = self->state.dials.find(id);
@@ -41,88 +38,16 @@ dial_entry* find_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt)
 void schedule_retry(node_actor* self, std::uint64_t id, dial_entry& d) {
   auto& st = self->state;
   d.current = dial_entry::phase::waiting;
-  d.hs.reset();
-  d.remote = nullptr;
+  d.conn.reset();
   if (st.shutting_down)
     return;
   auto attempt = ++d.attempt;
   self->delayed_send(self, d.backoff.next(st.rng), redial{id, attempt});
 }
 
-void accept_hello(node_actor* self, const wire::frame& f, const caf::strong_actor_ptr& sender) {
-  auto& st = self->state;
-  auto addr = caf::actor_cast<caf::actor_addr>(sender);
-  auto hello = codec::decode_hello(f.payload, st.cfg.limits);
-  if (!hello)
-    return refuse(self, sender, close_reason::protocol_violation, "undecodable hello: " + hello.error().detail);
-  if (st.shutting_down)
-    return refuse(self, sender, close_reason::departing, "shutting down");
-  if (st.misbehaviour.banned(hello->peer, now(self)))
-    return refuse(self, sender, close_reason::banned, "refused for a while after bad frames");
-  if (st.accepting.count(addr) == 0 && st.accepting.size() >= st.cfg.link.max_pending_handshakes)
-    return refuse(self, sender, close_reason::unspecified, "too many handshakes in flight");
-  link::handshake hs{link::side::acceptor, st.me, st.fresh_nonce()};
-  if (auto err = hs.receive_hello(*hello, *st.replay))
-    return refuse(self, sender, *err, "hello from " + hello->peer.short_hex());
-  if (hello->role == wire::role::node) {
-    // Both sides dialled each other: keep the dial of the smaller peer id.
-    for (auto& [id, d] : st.dials) {
-      if (d.current != dial_entry::phase::handshaking || !d.remote
-          || d.remote->node() != sender->node())
-        continue;
-      if (link::dial_wins(st.me.self, hello->peer))
-        return refuse(self, sender, close_reason::already_connected, "our own dial wins the tie-break");
-      st.log->debug("tie-break: dial of {} wins over ours", hello->peer.short_hex());
-      if (!d.address.peer)
-        d.address.peer = hello->peer;
-      schedule_retry(self, id, d); // finds the link up when it fires
-    }
-    // The peer starts over: whatever we still hold for it is stale.
-    if (st.links.count(hello->peer) != 0)
-      drop_link(self, hello->peer, close_reason::connection_lost, "the peer started a new handshake",
-                false);
-  }
-  auto generation = st.next_generation++;
-  auto local = hs.local_hello();
-  st.accepting.insert_or_assign(addr, transport::pending_accept{std::move(hs), sender, generation});
-  self->delayed_send(self, st.cfg.link.handshake_timeout, accept_timeout{addr, generation});
-  respond(self, {wire::frame_kind::hello, 0, codec::encode_hello(local)});
-}
-
-void accept_proof(node_actor* self, const wire::frame& f, const caf::strong_actor_ptr& sender) {
-  auto& st = self->state;
-  auto addr = caf::actor_cast<caf::actor_addr>(sender);
-  auto i = st.accepting.find(addr);
-  if (i == st.accepting.end())
-    return refuse(self, sender, close_reason::stale_proof, "no handshake in progress");
-  auto pending = std::move(i->second);
-  st.accepting.erase(i);
-  auto proof = codec::decode_proof(f.payload, st.cfg.limits);
-  if (!proof)
-    return refuse(self, sender, close_reason::protocol_violation, "undecodable proof: " + proof.error().detail);
-  if (auto err = pending.hs.receive_proof(*proof))
-    return refuse(self, sender, *err, "proof from " + pending.hs.remote_hello().peer.short_hex());
-  const auto& remote = pending.hs.remote_hello();
-  auto ours = codec::encode_proof(pending.hs.make_proof(*st.key));
-  if (remote.role == wire::role::client) {
-    // A client gets one status answer; keep only a bounded number waiting.
-    if (st.clients.size() >= st.cfg.link.max_pending_handshakes)
-      st.clients.erase(st.clients.begin());
-    st.clients.insert(addr);
-    st.count("mosaik.network.link.clients");
-    respond(self, {wire::frame_kind::proof, 0, std::move(ours)});
-    return;
-  }
-  if (st.links.count(remote.peer) != 0)
-    return refuse(self, sender, close_reason::already_connected, "linked meanwhile");
-  respond(self, {wire::frame_kind::proof, 0, std::move(ours)});
-  establish_link(self, remote.peer, sender, remote.listen_address, link::side::acceptor);
-}
-
-/// A dial attempt ended without a link; `reason` is set when a close was
-/// sent or received.
-void dial_failed(node_actor* self, std::uint64_t id, dial_entry& d,
-                 std::optional<close_reason> reason, const std::string& detail) {
+/// A dial attempt ended without a link.
+void dial_failed(node_actor* self, std::uint64_t id, dial_entry& d, close_reason reason,
+                 const std::string& detail) {
   auto& st = self->state;
   st.count("mosaik.network.link.dials.failed");
   st.log->debug("dial {} failed: {}", link::to_string(d.address), detail);
@@ -140,170 +65,214 @@ void dial_failed(node_actor* self, std::uint64_t id, dial_entry& d,
   schedule_retry(self, id, d);
 }
 
-/// Sends a close for this dial and gives up the attempt.
-void abort_dial(node_actor* self, std::uint64_t id, dial_entry& d, close_reason reason,
-                const std::string& detail) {
-  send_close(self, d.remote, reason, detail);
-  dial_failed(self, id, d, reason, detail);
-}
-
-/// Decodes a handshake reply; a close is logged, counted and ends the dial.
-std::optional<wire::frame> read_reply(node_actor* self, std::uint64_t id, dial_entry& d,
-                                      const transport::frame_msg& m, wire::frame_kind expected) {
-  auto& st = self->state;
-  auto data = m.view();
-  auto f = codec::decode_frame(data, st.cfg.limits);
-  if (f && f->kind == wire::frame_kind::close) {
-    auto c = codec::decode_close(f->payload, st.cfg.limits);
-    auto closed = c ? *c : wire::close{close_reason::protocol_violation, "undecodable close"};
-    count_received_close(self, closed, link::to_string(d.address));
-    dial_failed(self, id, d, closed.reason, "refused: " + std::string{wire::to_string(closed.reason)});
+/// The peer a dial in its handshake is reaching, as far as we know yet.
+std::optional<peer_id> dial_target(node_actor* self, const dial_entry& d) {
+  if (d.address.peer)
+    return d.address.peer;
+  if (!d.conn)
     return std::nullopt;
-  }
-  if (!f || f->kind != expected) {
-    abort_dial(self, id, d, close_reason::protocol_violation, "unexpected handshake reply");
+  auto c = self->state.conns.find(*d.conn);
+  if (c == self->state.conns.end() || !c->second.hs
+      || c->second.hs->current() == link::handshake::state::awaiting_hello)
     return std::nullopt;
-  }
-  return std::move(*f);
+  return c->second.hs->remote_hello().peer;
 }
 
-void on_request_error(node_actor* self, std::uint64_t id, std::uint64_t attempt, const caf::error& err) {
-  auto* d = find_dial(self, id, attempt);
-  if (d == nullptr)
-    return;
-  if (err == caf::sec::request_timeout)
-    abort_dial(self, id, *d, close_reason::handshake_timeout, "no reply within the handshake timeout");
-  else
-    dial_failed(self, id, *d, std::nullopt, self->system().render(err));
-}
-
-/// A reply to an attempt we gave up (tie-break, retry): a close in it is
-/// still logged and counted, so both sides account for every refusal.
-void on_stale_reply(node_actor* self, const transport::frame_msg& m) {
+/// True when a new handshake with `peer` may proceed although a link to it
+/// exists: the peer dialled the old link too (so it lost it), or the new
+/// connection's dialer wins the tie-break (so both ends replace the old link).
+/// We never replace a link we dialled with another of ours.
+bool may_replace(node_actor* self, const peer_id& peer, link::side our_side_of_new) {
   auto& st = self->state;
-  auto f = codec::decode_frame(m.view(), st.cfg.limits);
-  if (!f || f->kind != wire::frame_kind::close)
-    return;
-  if (auto c = codec::decode_close(f->payload, st.cfg.limits))
-    count_received_close(self, *c, "a superseded dial");
+  auto l = st.links.find(peer);
+  if (l == st.links.end())
+    return true;
+  if (l->second.our_side == our_side_of_new)
+    return our_side_of_new == link::side::acceptor;
+  auto new_dialer = our_side_of_new == link::side::dialer ? st.me.self : peer;
+  auto other = new_dialer == st.me.self ? peer : st.me.self;
+  return link::dial_wins(new_dialer, other);
 }
 
-void on_proof_reply(node_actor* self, std::uint64_t id, std::uint64_t attempt,
-                    const transport::frame_msg& m) {
-  auto* d = find_dial(self, id, attempt);
-  if (d == nullptr || !d->hs)
-    return on_stale_reply(self, m);
-  auto f = read_reply(self, id, *d, m, wire::frame_kind::proof);
-  if (!f)
-    return;
+/// Both sides dialled each other: keep the dial of the smaller peer id.
+/// False when the incoming handshake must be refused; when it may go on,
+/// our own dial is left to the peer, which refuses it as we would.
+bool settle_crossed_dials(node_actor* self, const peer_id& peer) {
   auto& st = self->state;
-  auto proof = codec::decode_proof(f->payload, st.cfg.limits);
-  if (!proof)
-    return abort_dial(self, id, *d, close_reason::protocol_violation, "undecodable proof");
-  if (auto err = d->hs->receive_proof(*proof))
-    return abort_dial(self, id, *d, *err, "proof of " + d->hs->remote_hello().peer.short_hex());
-  auto peer = d->hs->remote_hello().peer;
-  d->current = dial_entry::phase::linked;
-  d->linked_peer = peer;
-  d->backoff.reset();
-  d->failures = 0;
-  auto remote = d->remote;
-  d->hs.reset();
-  establish_link(self, peer, remote, d->address.endpoint, link::side::dialer);
+  for (auto& [id, d] : st.dials)
+    if (d.current == dial_entry::phase::handshaking && dial_target(self, d) == peer) {
+      if (link::dial_wins(st.me.self, peer))
+        return false;
+      st.log->debug("tie-break: the dial of {} wins over ours", peer.short_hex());
+    }
+  return true;
 }
 
-void on_hello_reply(node_actor* self, std::uint64_t id, std::uint64_t attempt,
-                    const transport::frame_msg& m) {
-  auto* d = find_dial(self, id, attempt);
-  if (d == nullptr || !d->hs)
-    return on_stale_reply(self, m);
-  auto f = read_reply(self, id, *d, m, wire::frame_kind::hello);
-  if (!f)
-    return;
+void write_hello(node_actor* self, connection_handle conn, const connection& c) {
+  write_frame(self, conn, {frame_kind::hello, 0, codec::encode_hello(c.hs->local_hello()), {}});
+}
+
+/// Writes our proof, then seals everything we send.
+void write_proof(node_actor* self, connection_handle conn, connection& c) {
+  write_frame(self, conn, {frame_kind::proof, 0, codec::encode_proof(c.hs->make_proof(*self->state.key)), {}});
+  auto s = c.hs->session();
+  c.tx.emplace(s.chosen, s.tx);
+}
+
+/// The peer's proof verified: open everything it sends from now on.
+void open_from_peer(connection& c) {
+  auto s = c.hs->session();
+  c.rx.emplace(s.chosen, s.rx);
+}
+
+/// The connection carries a link now: replaces an older link to the same
+/// peer (one link per pair), raises the caps and reports the link.
+void promote(node_actor* self, connection_handle conn, connection& c, const wire::endpoint& address) {
   auto& st = self->state;
-  auto hello = codec::decode_hello(f->payload, st.cfg.limits);
+  auto peer = c.hs->remote_hello().peer;
+  auto binding = c.hs->session().binding;
+  auto side = c.side;
+  c.current = connection::phase::linked;
+  c.dial = 0;
+  c.reader.set_max_body(st.cfg.limits.max_bytes + link::aead_overhead);
+  self->configure_read(conn, caf::io::receive_policy::at_most(st.cfg.link.read_chunk));
+  if (st.links.count(peer) != 0)
+    retire_link(self, peer);
+  establish_link(self, peer, conn, address, side, binding);
+}
+
+// -- acceptor -----------------------------------------------------------------
+
+void accept_hello(node_actor* self, connection_handle conn, connection& c, const wire::frame& f) {
+  auto& st = self->state;
+  auto hello = codec::decode_hello(f.payload, st.cfg.limits);
   if (!hello)
-    return abort_dial(self, id, *d, close_reason::protocol_violation, "undecodable hello");
-  if (d->address.peer && hello->peer != *d->address.peer)
-    return abort_dial(self, id, *d, close_reason::unexpected_peer,
-                      "dialled " + d->address.peer->short_hex() + ", found " + hello->peer.short_hex());
+    return refuse(self, conn, close_reason::protocol_violation, "undecodable hello: " + hello.error().detail);
+  if (st.shutting_down)
+    return refuse(self, conn, close_reason::departing, "shutting down");
   if (st.misbehaviour.banned(hello->peer, now(self)))
-    return abort_dial(self, id, *d, close_reason::banned, "peer is banned");
-  if (auto err = d->hs->receive_hello(*hello, *st.replay))
-    return abort_dial(self, id, *d, *err, "hello of " + hello->peer.short_hex());
-  if (st.links.count(hello->peer) != 0)
-    return abort_dial(self, id, *d, close_reason::already_connected, "linked meanwhile");
-  auto proof = d->hs->make_proof(*st.key);
-  self
-    ->request(caf::actor_cast<caf::actor>(d->remote), st.cfg.link.handshake_timeout,
-              transport::to_msg({wire::frame_kind::proof, 0, codec::encode_proof(proof)}))
-    .then([=](transport::frame_msg& reply) { on_proof_reply(self, id, attempt, reply); },
-          [=](caf::error& err) { on_request_error(self, id, attempt, err); });
+    return refuse(self, conn, close_reason::banned, "refused for a while after bad frames");
+  link::handshake hs{link::side::acceptor, st.me, st.fresh_nonce(), st.fresh_nonce()};
+  if (auto err = hs.receive_hello(*hello, *st.replay))
+    return refuse(self, conn, *err, "hello from " + hello->peer.short_hex());
+  // Nothing is decided about an existing link before the proof verifies:
+  // anyone can send a hello that names a linked peer.
+  if (hello->role == wire::role::node && !settle_crossed_dials(self, hello->peer))
+    return refuse(self, conn, close_reason::already_connected, "our own dial wins the tie-break");
+  c.hs = std::move(hs);
+  write_hello(self, conn, c);
 }
 
-void on_connected(node_actor* self, std::uint64_t id, std::uint64_t attempt, const caf::node_id& nid,
-                  const caf::strong_actor_ptr& remote) {
-  auto* d = find_dial(self, id, attempt);
-  if (d == nullptr)
-    return;
+void accept_proof(node_actor* self, connection_handle conn, connection& c, const wire::frame& f) {
   auto& st = self->state;
-  if (!remote)
-    return dial_failed(self, id, *d, std::nullopt, "nothing is published there");
-  if (auto i = st.by_node.find(nid); i != st.by_node.end()) {
-    d->current = dial_entry::phase::linked;
-    d->linked_peer = i->second;
+  auto proof = codec::decode_proof(f.payload, st.cfg.limits);
+  if (!proof)
+    return refuse(self, conn, close_reason::protocol_violation, "undecodable proof: " + proof.error().detail);
+  if (auto err = c.hs->receive_proof(*proof))
+    return refuse(self, conn, *err, "proof from " + c.hs->remote_hello().peer.short_hex());
+  const auto remote = c.hs->remote_hello();
+  if (remote.role == wire::role::client) {
+    st.count("mosaik.network.link.clients");
+    write_proof(self, conn, c);
+    open_from_peer(c);
+    c.current = connection::phase::client;
     return;
   }
-  for (const auto& [addr, pending] : st.accepting)
-    if (pending.remote && pending.remote->node() == nid)
-      return schedule_retry(self, id, *d); // its dial to us is under way
-  d->remote = remote;
-  d->hs.emplace(link::side::dialer, st.me, st.fresh_nonce());
-  d->current = dial_entry::phase::handshaking;
-  self
-    ->request(caf::actor_cast<caf::actor>(remote), st.cfg.link.handshake_timeout,
-              transport::to_msg({wire::frame_kind::hello, 0, codec::encode_hello(d->hs->local_hello())}))
-    .then([=](transport::frame_msg& reply) { on_hello_reply(self, id, attempt, reply); },
-          [=](caf::error& err) { on_request_error(self, id, attempt, err); });
+  if (!may_replace(self, remote.peer, link::side::acceptor))
+    return refuse(self, conn, close_reason::already_connected, "linked already; our dial wins the tie-break");
+  write_proof(self, conn, c);
+  open_from_peer(c);
+  promote(self, conn, c, remote.listen_address);
+}
+
+// -- dialer -------------------------------------------------------------------
+
+void on_hello_reply(node_actor* self, connection_handle conn, connection& c, const wire::frame& f) {
+  auto& st = self->state;
+  auto hello = codec::decode_hello(f.payload, st.cfg.limits);
+  if (!hello)
+    return refuse(self, conn, close_reason::protocol_violation, "undecodable hello");
+  auto d = st.dials.find(c.dial);
+  if (d != st.dials.end() && d->second.address.peer && hello->peer != *d->second.address.peer)
+    return refuse(self, conn, close_reason::unexpected_peer,
+                  "dialled " + d->second.address.peer->short_hex() + ", found " + hello->peer.short_hex());
+  if (st.misbehaviour.banned(hello->peer, now(self)))
+    return refuse(self, conn, close_reason::banned, "peer is banned");
+  if (auto err = c.hs->receive_hello(*hello, *st.replay))
+    return refuse(self, conn, *err, "hello of " + hello->peer.short_hex());
+  if (!may_replace(self, hello->peer, link::side::dialer))
+    return refuse(self, conn, close_reason::already_connected, "linked meanwhile");
+  write_proof(self, conn, c);
+}
+
+void on_proof_reply(node_actor* self, connection_handle conn, connection& c, const wire::frame& f) {
+  auto& st = self->state;
+  auto proof = codec::decode_proof(f.payload, st.cfg.limits);
+  if (!proof)
+    return refuse(self, conn, close_reason::protocol_violation, "undecodable proof");
+  if (auto err = c.hs->receive_proof(*proof))
+    return refuse(self, conn, *err, "proof of " + c.hs->remote_hello().peer.short_hex());
+  open_from_peer(c);
+  auto d = st.dials.find(c.dial);
+  if (d == st.dials.end())
+    return promote(self, conn, c, c.hs->remote_hello().listen_address);
+  auto& dial = d->second;
+  dial.current = dial_entry::phase::linked;
+  dial.linked_peer = c.hs->remote_hello().peer;
+  dial.backoff.reset();
+  dial.failures = 0;
+  dial.conn.reset();
+  promote(self, conn, c, dial.address.endpoint);
 }
 
 } // namespace
 
-void on_handshake_frame(node_actor* self, const wire::frame& f, const caf::strong_actor_ptr& sender) {
+void on_handshake_frame(node_actor* self, connection_handle conn, const wire::frame& f) {
   auto& st = self->state;
-  bool request = self->current_message_id().is_request();
+  auto& c = st.conns.at(conn);
+  using state = link::handshake::state;
+  bool acceptor = c.side == link::side::acceptor;
   switch (f.kind) {
-    case wire::frame_kind::hello:
-      if (request)
-        return accept_hello(self, f, sender);
-      break;
-    case wire::frame_kind::proof:
-      if (request)
-        return accept_proof(self, f, sender);
-      break;
-    case wire::frame_kind::close: {
-      auto i = st.accepting.find(caf::actor_cast<caf::actor_addr>(sender));
-      if (i == st.accepting.end())
-        break;
-      auto c = codec::decode_close(f.payload, st.cfg.limits);
-      count_received_close(self, c ? *c : wire::close{close_reason::protocol_violation, "undecodable"},
-                           name_of(sender));
-      st.accepting.erase(i);
-      return;
+    case frame_kind::close: {
+      auto closed = codec::decode_close(f.payload, st.cfg.limits);
+      auto cl = closed ? *closed : wire::close{close_reason::protocol_violation, "undecodable close"};
+      count_received_close(self, cl, c.source);
+      return forget_connection(self, conn, cl.reason, "refused: " + std::string{wire::to_string(cl.reason)});
     }
+    case frame_kind::hello:
+      if (acceptor && !c.hs)
+        return accept_hello(self, conn, c, f);
+      if (!acceptor && c.hs->current() == state::awaiting_hello)
+        return on_hello_reply(self, conn, c, f);
+      break;
+    case frame_kind::proof:
+      if (c.hs && c.hs->current() == state::awaiting_proof)
+        return acceptor ? accept_proof(self, conn, c, f) : on_proof_reply(self, conn, c, f);
+      break;
     default:
       break;
   }
   st.m.drops(drop_cause::unauthenticated).inc();
+  refuse(self, conn, close_reason::protocol_violation,
+         "a " + std::string{wire::to_string(f.kind)} + " frame out of turn");
 }
 
-void on_accept_timeout(node_actor* self, const accept_timeout& t) {
+void on_handshake_deadline(node_actor* self, const handshake_deadline& d) {
   auto& st = self->state;
-  auto i = st.accepting.find(t.who);
-  if (i == st.accepting.end() || i->second.generation != t.generation)
+  auto i = st.conns.find(d.conn);
+  if (i == st.conns.end() || i->second.generation != d.generation
+      || i->second.current == connection::phase::linked)
     return;
-  send_close(self, i->second.remote, close_reason::handshake_timeout, "no proof within the handshake timeout");
-  st.accepting.erase(i);
+  close_connection(self, d.conn, close_reason::handshake_timeout, "the handshake did not finish in time");
+}
+
+void on_handshake_ended(node_actor* self, connection& c, close_reason reason, const std::string& detail) {
+  auto& st = self->state;
+  auto d = st.dials.find(c.dial);
+  if (d == st.dials.end())
+    return;
+  d->second.conn.reset();
+  dial_failed(self, d->first, d->second, reason, detail);
 }
 
 std::uint64_t add_dial(node_actor* self, const link::peer_address& address, bool persistent) {
@@ -342,21 +311,22 @@ void start_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt) {
     d->linked_peer = d->address.peer;
     return;
   }
-  d->current = dial_entry::phase::connecting;
-  auto next = ++d->attempt;
-  auto mm = self->home_system().middleman().actor_handle();
-  self
-    ->request(mm, st.cfg.link.handshake_timeout, caf::connect_atom::value, d->address.endpoint.host,
-              d->address.endpoint.port)
-    .then(
-      [=](const caf::node_id& nid, caf::strong_actor_ptr& remote, std::set<std::string>&) {
-        on_connected(self, id, next, nid, remote);
-      },
-      [=](caf::error& err) {
-        if (auto* d = find_dial(self, id, next))
-          dial_failed(self, id, *d, std::nullopt, "cannot reach " + link::to_string(d->address.endpoint)
-                                                    + ": " + self->system().render(err));
-      });
+  ++d->attempt;
+  const auto& to = d->address.endpoint;
+  auto conn = transport::connect_tcp(self, to.host, to.port);
+  if (!conn)
+    return dial_failed(self, id, *d, close_reason::connection_lost,
+                       "cannot reach " + link::to_string(to) + ": " + self->system().render(conn.error()));
+  auto cap = st.cfg.link.handshake_record_cap;
+  auto& c = st.conns.emplace(*conn, connection{link::side::dialer, to.host, cap}).first->second;
+  c.dial = id;
+  c.generation = st.next_generation++;
+  c.hs.emplace(link::side::dialer, st.me, st.fresh_nonce(), st.fresh_nonce());
+  d->conn = *conn;
+  d->current = dial_entry::phase::handshaking;
+  self->configure_read(*conn, caf::io::receive_policy::at_most(cap));
+  self->delayed_send(self, st.cfg.link.handshake_timeout, handshake_deadline{*conn, c.generation});
+  write_hello(self, *conn, c);
 }
 
 void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint& address,

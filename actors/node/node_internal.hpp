@@ -1,24 +1,23 @@
 #pragma once
-// Shared by the node actor's translation units; not part of the API.
+// Shared by the node broker's translation units; not part of the API.
 
+#include "actors/node/node_api.hpp"
 #include "actors/node/node_state.hpp"
-#include "actors/transport/frame_msg.hpp"
 #include "schemas/codec/decode.hpp"
 
-#include <caf/actor_addr.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
-#include <caf/event_based_actor.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/io/broker.hpp>
 
 #include <functional>
 
 namespace mosaik::node {
 
-using node_actor = caf::stateful_actor<node_state>;
+using node_actor = caf::io::stateful_broker<node_state>;
+using caf::io::connection_handle;
 
-// Timer messages, local only (never announced, so never forged remotely).
-struct accept_timeout {
-  caf::actor_addr who;
+// Timer and self messages, local only (never announced, so never forged).
+struct handshake_deadline {
+  connection_handle conn;
   std::uint64_t generation;
 };
 struct redial {
@@ -26,16 +25,41 @@ struct redial {
   std::uint64_t attempt;
 };
 struct heartbeat_tick {};
+struct flush_now {};
+struct departure_done {};
 
 link::time_point now(node_actor* self);
 /// The `reason` label of mosaik.network.link.closes.{sent,received}.
 metrics::labels reason_label(wire::close_reason r);
-std::string name_of(const caf::strong_actor_ptr& remote);
+
+// -- records on connections (node_wire.cpp) -----------------------------------
+/// Takes a new incoming connection, or closes it at once when a connection
+/// limit is reached.
+void on_new_connection(node_actor* self, connection_handle conn);
+/// Reads the records of `chunk` and acts on each.
+void on_data(node_actor* self, connection_handle conn, byte_view chunk);
+/// The connection broke under us (reset, EOF).
+void on_connection_lost(node_actor* self, connection_handle conn);
+/// Encodes `f` as one record (sealed once our proof is out) and queues it;
+/// false when the connection is gone or was closed for not reading.
+bool write_frame(node_actor* self, connection_handle conn, const wire::frame& f);
+/// Sends a close with `reason` (counted, logged), flushes and closes the
+/// connection; its link, if any, goes down without a further close.
+void close_connection(node_actor* self, connection_handle conn, wire::close_reason reason,
+                      const std::string& detail);
+/// Closes the connection sending nothing (the peer already said why, or
+/// cannot hear it); its link, if any, goes down with `reason`.
+void forget_connection(node_actor* self, connection_handle conn, wire::close_reason reason,
+                       const std::string& detail);
+void flush_all(node_actor* self);
 
 // -- handshake (node_handshake.cpp) -------------------------------------------
-void on_handshake_frame(node_actor* self, const wire::frame& f,
-                        const caf::strong_actor_ptr& sender);
-void on_accept_timeout(node_actor* self, const accept_timeout& t);
+void on_handshake_frame(node_actor* self, connection_handle conn, const wire::frame& f);
+void on_handshake_deadline(node_actor* self, const handshake_deadline& d);
+/// A connection whose handshake was under way ended: the dial it served
+/// retries.
+void on_handshake_ended(node_actor* self, transport::connection& c, wire::close_reason reason,
+                        const std::string& detail);
 /// Returns the dial's id, or 0 when the table of learned addresses is full.
 std::uint64_t add_dial(node_actor* self, const link::peer_address& address, bool persistent);
 void start_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt);
@@ -47,31 +71,43 @@ void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint&
 /// Calls `done` with the node's status, its catalog included when discovery
 /// runs (asynchronously then).
 void with_status(node_actor* self, std::function<void(wire::node_status)> done);
-/// Answers the current request with the status as a status frame.
-void respond_status(node_actor* self);
+/// Answers an authenticated client's status request on its connection, then
+/// closes it.
+void answer_status(node_actor* self, connection_handle conn);
 
 // -- links (node_links.cpp) ----------------------------------------------------
-void establish_link(node_actor* self, const peer_id& peer, const caf::strong_actor_ptr& remote,
-                    const wire::endpoint& address, link::side our_side);
-void drop_link(node_actor* self, peer_id peer, wire::close_reason reason,
-               const std::string& detail, bool send_close);
+void establish_link(node_actor* self, const peer_id& peer, connection_handle conn,
+                    const wire::endpoint& address, link::side our_side, const digest& binding);
+/// Ends the link to `peer`; with `send_close_frame`, tells the peer why
+/// first. The connection is closed either way.
+void drop_link(node_actor* self, const peer_id& peer, wire::close_reason reason,
+               const std::string& detail, bool send_close_frame);
+/// Takes the link to `peer` out for a newer one on another connection: the
+/// down event and a close, but no reconnect.
+void retire_link(node_actor* self, const peer_id& peer);
+/// What follows when a link's connection ended: counters, the down event,
+/// reconnecting.
+void link_down(node_actor* self, peer_id peer, wire::close_reason reason, const std::string& detail);
 void on_link_frame(node_actor* self, transport::link_entry& l,
                    expected<wire::frame, codec::decode_error>& f);
 void on_heartbeat_tick(node_actor* self);
+/// Sends the frames held back while a chunk was read (held_delivery).
+void release_held(node_actor* self);
 /// Closes the link to `peer` (released) if we dialled it and no persistent
 /// dial keeps it.
 void release(node_actor* self, const peer_id& peer);
-void send_on_link(node_actor* self, transport::link_entry& l, wire::frame_kind kind, bytes payload);
-/// Counts, logs and sends a close frame to `remote` (a plain message).
-void send_close(node_actor* self, const caf::strong_actor_ptr& remote, wire::close_reason reason,
-                const std::string& detail);
-/// Answers the current request with `f`.
-void respond(node_actor* self, const wire::frame& f);
+void send_on_link(node_actor* self, transport::link_entry& l, wire::frame_kind kind,
+                  const wire::channel& channel, bytes payload);
+/// A data frame for the peer: sent if the link's credit covers it, else
+/// queued, or refused (counted) when the backlog is full.
+send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f);
 wire::frame close_frame(wire::close_reason reason, const std::string& detail);
 void count_received_close(node_actor* self, const wire::close& c, const std::string& from);
 
 } // namespace mosaik::node
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::accept_timeout)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::handshake_deadline)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::redial)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::heartbeat_tick)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::flush_now)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::departure_done)

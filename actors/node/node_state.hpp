@@ -12,11 +12,12 @@
 #include "actors/node/node_metrics.hpp"
 #include "actors/transport/dial_entry.hpp"
 #include "actors/transport/link_entry.hpp"
-#include "actors/transport/pending_accept.hpp"
+#include "actors/transport/connection.hpp"
 
 #include <caf/actor.hpp>
-#include <caf/actor_addr.hpp>
+#include <caf/io/connection_handle.hpp>
 #include <caf/response_promise.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include <spdlog/logger.h>
 
@@ -30,6 +31,18 @@
 
 namespace mosaik::node {
 
+/// The last data frame for a handler from the chunk being read, held back
+/// to go as a request: its answer stands for every frame of that chunk sent
+/// to the handler before it (a mailbox is FIFO), so one answer per handler
+/// and chunk returns the credit of all of them.
+struct held_delivery {
+  caf::actor handler;
+  std::uint64_t link = 0; // link_entry::id
+  peer_id from;
+  wire::frame frame;
+  std::uint64_t cost = 0; // of this frame and the ones sent before it
+};
+
 struct node_state {
   static inline const char* name = "mosaik.node";
 
@@ -39,13 +52,16 @@ struct node_state {
   std::mt19937_64 rng;
   bool ready = false;
   bool shutting_down = false;
+  caf::typed_response_promise<bool> departure; // answered when the departure window closed
   std::vector<caf::response_promise> ready_waiters;
   link::time_point started{};
 
+  std::map<caf::io::connection_handle, transport::connection> conns;
   std::map<peer_id, transport::link_entry> links;
-  std::map<caf::node_id, peer_id> by_node;
-  std::map<caf::actor_addr, transport::pending_accept> accepting;
-  std::set<caf::actor_addr> clients; // authenticated status clients
+  std::map<caf::io::connection_handle, peer_id> by_conn; // the linked connections
+  std::set<caf::io::connection_handle> unflushed; // written since the last flush
+  std::size_t reassembly_reserved = 0; // bytes large records under way hold, node-wide
+  std::vector<held_delivery> held;     // while a chunk is read (node_links.cpp)
   std::map<std::uint64_t, transport::dial_entry> dials;
   std::uint64_t next_dial_id = 1;
   std::uint64_t next_generation = 1;
@@ -56,7 +72,9 @@ struct node_state {
   std::shared_ptr<metrics::registry> metrics;
   node_metrics m;
   std::vector<caf::actor> link_subscribers;
-  std::map<wire::frame_kind, caf::actor> handlers;
+  /// Handlers by (kind, channel); a handler of (kind, none) takes the
+  /// frames of that kind no channel-specific handler takes.
+  std::map<std::pair<wire::frame_kind, wire::channel>, caf::actor> handlers;
   caf::actor discovery; // null when discovery is disabled
   std::shared_ptr<spdlog::logger> log;
 
@@ -68,6 +86,9 @@ struct node_state {
   /// A counter's value (0 when never counted).
   std::uint64_t counter(const std::string& name, const metrics::labels& l = {}) const;
   wire::nonce fresh_nonce();
+  /// Connections from `source` now, and how many of them are still in
+  /// their handshake.
+  std::pair<std::size_t, std::size_t> from_source(const std::string& source) const;
 };
 
 } // namespace mosaik::node

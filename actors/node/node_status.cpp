@@ -61,10 +61,14 @@ void with_status(node_actor* self, std::function<void(wire::node_status)> done) 
       });
 }
 
-void respond_status(node_actor* self) {
-  auto rp = self->make_response_promise<transport::frame_msg>();
-  with_status(self, [rp](wire::node_status s) mutable {
-    rp.deliver(transport::to_msg({wire::frame_kind::status, 0, codec::encode_status(s)}));
+void answer_status(node_actor* self, connection_handle conn) {
+  with_status(self, [=](wire::node_status s) {
+    auto& st = self->state;
+    auto c = st.conns.find(conn);
+    if (c == st.conns.end() || c->second.current != transport::connection::phase::client)
+      return; // the client went away meanwhile
+    write_frame(self, conn, {wire::frame_kind::status, 0, codec::encode_status(s), {}});
+    forget_connection(self, conn, wire::close_reason::unspecified, "status answered");
   });
 }
 

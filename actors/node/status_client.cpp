@@ -1,129 +1,207 @@
+// `mosaik status` over the link protocol: a short-lived broker connects,
+// runs the handshake with a throw-away identity in the client role, sends
+// one sealed status request and reads one sealed answer. Every record it
+// reads is checked against a cap before its body is buffered, and the
+// deadline covers the whole exchange, connect included.
 #include "actors/node/status_client.hpp"
 
+#include "actors/core/link/aead.hpp"
 #include "actors/core/link/handshake.hpp"
 #include "actors/core/link/peer_address.hpp"
-#include "actors/transport/frame_msg.hpp"
+#include "actors/core/link/record_reader.hpp"
+#include "actors/transport/tcp_connect.hpp"
 #include "schemas/codec/frame_codec.hpp"
 #include "schemas/codec/handshake_codec.hpp"
 #include "schemas/codec/status_codec.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/io/broker.hpp>
 #include <caf/io/middleman.hpp>
-#include <caf/io/middleman_actor.hpp>
+#include <caf/io/receive_policy.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include <sodium.h>
+
+#include <cstring>
 
 namespace mosaik::node {
 
 namespace {
 
 using result_t = expected<wire::node_status, std::string>;
-using clock = std::chrono::steady_clock;
 
-class exchange {
-public:
-  exchange(caf::actor_system& sys, const status_query& q)
-    : sys_(sys), q_(q), self_(sys), deadline_(clock::now() + q.timeout) {}
-
-  result_t run() {
-    auto remote = connect();
-    if (!remote)
-      return unexpected{remote.error()};
-    auto key = secret_key::generate();
-    wire::nonce n;
-    randombytes_buf(n.data(), n.size());
-    link::local_identity me{network_id::from(q_.network), key.public_id(), {}, wire::role::client};
-    link::handshake hs{link::side::dialer, me, n};
-    link::replay_guard guard{4};
-    auto hello = ask(*remote, {wire::frame_kind::hello, 0, codec::encode_hello(hs.local_hello())},
-                     wire::frame_kind::hello);
-    if (!hello)
-      return unexpected{hello.error()};
-    auto theirs = codec::decode_hello(hello->payload);
-    if (!theirs)
-      return unexpected{where() + " sent an undecodable hello"};
-    if (auto err = hs.receive_hello(*theirs, guard))
-      return unexpected{where() + ": handshake failed: " + std::string{wire::to_string(*err)}};
-    auto proof = ask(*remote, {wire::frame_kind::proof, 0, codec::encode_proof(hs.make_proof(key))},
-                     wire::frame_kind::proof);
-    if (!proof)
-      return unexpected{proof.error()};
-    auto p = codec::decode_proof(proof->payload);
-    if (!p || hs.receive_proof(*p))
-      return unexpected{where() + ": the node's proof does not verify"};
-    auto status = ask(*remote, {wire::frame_kind::status, 0, {}}, wire::frame_kind::status);
-    if (!status)
-      return unexpected{status.error()};
-    auto s = codec::decode_status(status->payload);
-    if (!s)
-      return unexpected{where() + " sent an undecodable status: " + s.error().detail};
-    return *s;
-  }
-
-private:
-  std::string where() const { return link::to_string(q_.address); }
-
-  caf::timespan remaining() const {
-    return std::max<caf::timespan>(caf::timespan{1}, deadline_ - clock::now());
-  }
-
-  std::string describe(const caf::error& err) const {
-    if (err == caf::sec::request_timeout)
-      return "no answer within " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(q_.timeout).count()) + " ms";
-    return sys_.render(err);
-  }
-
-  expected<caf::actor, std::string> connect() {
-    expected<caf::actor, std::string> result = unexpected{std::string{"no reply"}};
-    self_->request(sys_.middleman().actor_handle(), remaining(), caf::connect_atom::value,
-                   q_.address.host, q_.address.port)
-      .receive(
-        [&](caf::node_id&, caf::strong_actor_ptr& p, std::set<std::string>&) {
-          if (p)
-            result = caf::actor_cast<caf::actor>(p);
-          else
-            result = unexpected{"nothing is published at " + where()};
-        },
-        [&](caf::error& err) { result = unexpected{"cannot reach " + where() + ": " + describe(err)}; });
-    return result;
-  }
-
-  expected<wire::frame, std::string> ask(const caf::actor& remote, const wire::frame& f,
-                                         wire::frame_kind expected_kind) {
-    expected<wire::frame, std::string> result = unexpected{std::string{"no reply"}};
-    self_->request(remote, remaining(), transport::to_msg(f))
-      .receive(
-        [&](transport::frame_msg& m) {
-          auto data = m.view();
-          auto reply = codec::decode_frame(data);
-          if (!reply) {
-            result = unexpected{where() + " sent an undecodable frame"};
-          } else if (reply->kind == wire::frame_kind::close) {
-            auto c = codec::decode_close(reply->payload);
-            result = unexpected{where() + " refused the handshake: "
-                                + (c ? std::string{wire::to_string(c->reason)} + " (" + c->detail + ")"
-                                     : std::string{"undecodable close"})};
-          } else if (reply->kind != expected_kind) {
-            result = unexpected{where() + " answered with an unexpected frame"};
-          } else {
-            result = std::move(*reply);
-          }
-        },
-        [&](caf::error& err) { result = unexpected{where() + ": " + describe(err)}; });
-    return result;
-  }
-
-  caf::actor_system& sys_;
-  status_query q_;
-  caf::scoped_actor self_;
-  clock::time_point deadline_;
+/// What the broker hands back: one result, then it quits.
+struct status_outcome {
+  std::shared_ptr<result_t> result;
 };
+struct exchange_deadline {};
+
+/// The largest answer accepted: what a status reader decodes at most.
+constexpr std::size_t max_answer = codec::decode_limits{}.max_bytes + link::aead_overhead;
+constexpr std::size_t handshake_cap = 4096;
+
+struct exchange {
+  status_query q;
+  caf::actor requester;
+  caf::io::connection_handle conn;
+  secret_key key = secret_key::generate();
+  link::replay_guard guard{4};
+  std::optional<link::handshake> hs;
+  std::optional<link::aead_sealer> tx;
+  std::optional<link::aead_opener> rx;
+  link::record_reader reader{handshake_cap};
+  bool done = false;
+
+  std::string where() const { return link::to_string(q.address); }
+};
+
+wire::nonce random_nonce() {
+  wire::nonce n;
+  randombytes_buf(n.data(), n.size());
+  return n;
+}
+
+void finish(caf::io::broker* self, exchange& x, result_t r) {
+  if (x.done)
+    return;
+  x.done = true;
+  self->send(x.requester, status_outcome{std::make_shared<result_t>(std::move(r))});
+  self->quit();
+}
+
+void write(caf::io::broker* self, exchange& x, const wire::frame& f) {
+  auto plain = codec::encode_frame(f);
+  auto& buf = self->wr_buf(x.conn);
+  auto old = buf.size();
+  auto* out = [&] {
+    buf.resize(old + link::record_header_size + plain.size() + (x.tx ? link::aead_overhead : 0));
+    return reinterpret_cast<std::uint8_t*>(buf.data()) + old;
+  }();
+  if (x.tx) {
+    x.tx->seal_record(plain, out);
+  } else {
+    link::write_record_header(out, static_cast<std::uint32_t>(plain.size()));
+    std::memcpy(out + link::record_header_size, plain.data(), plain.size());
+  }
+  self->flush(x.conn);
+}
+
+std::string refusal(const exchange& x, const wire::frame& f) {
+  auto c = codec::decode_close(f.payload);
+  return x.where() + " refused the handshake: "
+         + (c ? std::string{wire::to_string(c->reason)} + " (" + c->detail + ")"
+              : std::string{"undecodable close"});
+}
+
+/// One record of the node's: its hello, its proof, then the answer.
+std::optional<result_t> on_record(caf::io::broker* self, exchange& x, bytes body) {
+  if (x.rx) {
+    auto plain = x.rx->open(body);
+    if (!plain)
+      return result_t{unexpected{x.where() + " sent a record that does not authenticate"}};
+    body = std::move(*plain);
+  }
+  auto f = codec::decode_frame(body);
+  if (!f)
+    return result_t{unexpected{x.where() + " sent an undecodable frame"}};
+  if (f->kind == wire::frame_kind::close)
+    return result_t{unexpected{refusal(x, *f)}};
+  using state = link::handshake::state;
+  if (f->kind == wire::frame_kind::hello && x.hs->current() == state::awaiting_hello) {
+    auto theirs = codec::decode_hello(f->payload);
+    if (!theirs)
+      return result_t{unexpected{x.where() + " sent an undecodable hello"}};
+    if (auto err = x.hs->receive_hello(*theirs, x.guard))
+      return result_t{unexpected{x.where() + ": handshake failed: " + std::string{wire::to_string(*err)}}};
+    write(self, x, {wire::frame_kind::proof, 0, codec::encode_proof(x.hs->make_proof(x.key)), {}});
+    x.tx.emplace(x.hs->session().chosen, x.hs->session().tx);
+    return std::nullopt;
+  }
+  if (f->kind == wire::frame_kind::proof && x.hs->current() == state::awaiting_proof) {
+    if (auto p = codec::decode_proof(f->payload); !p || x.hs->receive_proof(*p))
+      return result_t{unexpected{x.where() + ": the node's proof does not verify"}};
+    x.rx.emplace(x.hs->session().chosen, x.hs->session().rx);
+    x.reader.set_max_body(max_answer);
+    write(self, x, {wire::frame_kind::status, 0, {}, {}});
+    return std::nullopt;
+  }
+  if (f->kind == wire::frame_kind::status && x.rx) {
+    auto s = codec::decode_status(f->payload);
+    if (!s)
+      return result_t{unexpected{x.where() + " sent an undecodable status: " + s.error().detail}};
+    return result_t{std::move(*s)};
+  }
+  return result_t{unexpected{x.where() + " answered with an unexpected frame"}};
+}
+
+void on_data(caf::io::broker* self, exchange& x, byte_view chunk) {
+  x.reader.feed(chunk);
+  while (!x.done) {
+    auto next = x.reader.next();
+    if (!next)
+      return finish(self, x, unexpected{x.where() + " announced a record of "
+                                        + std::to_string(next.error().declared) + " bytes"});
+    if (!*next)
+      return;
+    if (auto r = on_record(self, x, std::move(**next)))
+      return finish(self, x, std::move(*r));
+  }
+}
+
+caf::behavior client(caf::io::broker* self, std::shared_ptr<exchange> x) {
+  auto conn = transport::connect_tcp(self, x->q.address.host, x->q.address.port);
+  if (!conn) {
+    finish(self, *x, unexpected{"cannot reach " + x->where() + ": " + self->system().render(conn.error())});
+    return {};
+  }
+  x->conn = *conn;
+  link::local_identity me{network_id::from(x->q.network), x->key.public_id(), {}, wire::role::client};
+  x->hs.emplace(link::side::dialer, me, random_nonce(), random_nonce());
+  self->configure_read(x->conn, caf::io::receive_policy::at_most(64 * 1024));
+  write(self, *x, {wire::frame_kind::hello, 0, codec::encode_hello(x->hs->local_hello()), {}});
+  self->delayed_send(self, x->q.timeout, exchange_deadline{});
+  return {
+    [=](const caf::io::new_data_msg& m) {
+      on_data(self, *x, {reinterpret_cast<const std::uint8_t*>(m.buf.data()), m.buf.size()});
+    },
+    [=](const caf::io::connection_closed_msg&) {
+      // The connect runs in the background: a refusal arrives as a close
+      // before the node said anything.
+      if (x->hs->current() == link::handshake::state::awaiting_hello)
+        return finish(self, *x, unexpected{"cannot reach " + x->where() + ": connection refused or closed"});
+      finish(self, *x, unexpected{x->where() + " closed the connection"});
+    },
+    [=](exchange_deadline) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(x->q.timeout).count();
+      finish(self, *x, unexpected{x->where() + ": no answer within " + std::to_string(ms) + " ms"});
+    },
+  };
+}
 
 } // namespace
 
+} // namespace mosaik::node
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::status_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::exchange_deadline)
+
+namespace mosaik::node {
+
 expected<wire::node_status, std::string> query_status(caf::actor_system& sys, const status_query& q) {
-  return exchange{sys, q}.run();
+  caf::scoped_actor self{sys};
+  auto x = std::make_shared<exchange>();
+  x->q = q;
+  x->requester = caf::actor{self};
+  sys.middleman().spawn_broker(client, x);
+  result_t out = unexpected{std::string{"no answer"}};
+  // The broker's own deadline answers first; this bound only guards against
+  // a broker that never ran.
+  self->receive([&](const status_outcome& o) { out = std::move(*o.result); },
+                caf::after(q.timeout + std::chrono::seconds{1}) >> [&] {
+                  out = unexpected{link::to_string(q.address) + ": no answer"};
+                });
+  return out;
 }
 
 } // namespace mosaik::node

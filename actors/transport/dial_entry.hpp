@@ -3,10 +3,9 @@
 // peers whose link broke. Re-dialled with backoff until linked.
 
 #include "actors/core/link/backoff.hpp"
-#include "actors/core/link/handshake.hpp"
 #include "actors/core/link/peer_address.hpp"
 
-#include <caf/actor_control_block.hpp>
+#include <caf/io/connection_handle.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -22,8 +21,7 @@ struct dial_entry {
   phase current = phase::waiting;
   std::uint64_t attempt = 0;        // replies and timers of older attempts are ignored
   unsigned failures = 0;            // in a row; non-persistent dials give up at a limit
-  std::optional<link::handshake> hs;
-  caf::strong_actor_ptr remote;     // the ingress of the address, once connected
+  std::optional<caf::io::connection_handle> conn; // the attempt's connection, while it runs
   std::optional<peer_id> linked_peer;
 };
 

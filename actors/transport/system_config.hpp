@@ -1,8 +1,8 @@
 #pragma once
-// The actor system configuration of a real node process: CAF's middleman
-// (BASP over TCP) and mosaik's message types.
-
-#include "actors/transport/message_types.hpp"
+// The actor system configuration of a real node process: CAF's middleman,
+// for its I/O brokers and multiplexer only. Nothing is published and no
+// message type is announced, so CAF's BASP never listens: the only thing
+// that reaches a node from the network is bytes its broker reads.
 
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
@@ -11,10 +11,7 @@ namespace mosaik::transport {
 
 class system_config : public caf::actor_system_config {
 public:
-  system_config() {
-    load<caf::io::middleman>();
-    mosaik::transport::add_message_types(*this);
-  }
+  system_config() { load<caf::io::middleman>(); }
 };
 
 } // namespace mosaik::transport

@@ -26,32 +26,38 @@ void put_u64(std::uint8_t* out, std::uint64_t x) {
 // MallocMessageBuilder (zeroed segment, payload copy, flat-array copy). The
 // layout is Cap'n Proto's for a single-segment message:
 //   segment table  u32 segment count - 1 (= 0), u32 segment size in words
-//   word 0         root struct pointer: offset 0, 2 data words, 1 pointer
+//   word 0         root struct pointer: offset 0, 2 data words, 2 pointers
 //   word 1         kind (u16), rest zero
 //   word 2         sequence (u64)
-//   word 3         list pointer to the payload: offset 0, byte elements, count
-//   word 4...      payload, zero-padded to a whole word
+//   word 3         list pointer to the payload: offset 1, byte elements, count
+//   word 4         list pointer to the channel (offset: the payload's words), or null
+//   word 5...      payload, zero-padded to a whole word, then the 32-byte channel
 // decode_frame reads it with the ordinary Cap'n Proto reader;
 // tests/unit/frame_codec_test.cpp checks both ways.
 bytes encode_frame(const wire::frame& f) {
   constexpr std::size_t word = sizeof(capnp::word);
+  constexpr std::uint64_t byte_list = std::uint64_t{2} << 32;
   auto payload_words = (f.payload.size() + word - 1) / word;
-  auto segment_words = 4 + payload_words;
+  auto channel_words = f.channel ? digest::size / word : 0;
+  auto segment_words = 5 + payload_words + channel_words;
   // Only the header and the padding are zeroed: the payload is written once.
   bytes out;
   out.reserve(word * (1 + segment_words));
-  out.resize(5 * word);
+  out.resize(6 * word);
   auto* p = out.data();
   put_u32(p, 0);
   put_u32(p + 4, static_cast<std::uint32_t>(segment_words));
   p += word;
-  put_u64(p, (std::uint64_t{1} << 48) | (std::uint64_t{2} << 32)); // struct, offset 0
+  put_u64(p, (std::uint64_t{2} << 48) | (std::uint64_t{2} << 32)); // struct, offset 0
   put_u64(p + word, static_cast<std::uint16_t>(f.kind));
   put_u64(p + 2 * word, f.sequence);
-  put_u64(p + 3 * word, (static_cast<std::uint64_t>(f.payload.size()) << 35)
-                          | (std::uint64_t{2} << 32) | 1); // list of bytes, offset 0
+  put_u64(p + 3 * word, (static_cast<std::uint64_t>(f.payload.size()) << 35) | byte_list | (1 << 2) | 1);
+  if (f.channel)
+    put_u64(p + 4 * word, (std::uint64_t{digest::size} << 35) | byte_list | (payload_words << 2) | 1);
   out.insert(out.end(), f.payload.begin(), f.payload.end());
-  out.resize(word * (1 + segment_words));
+  out.resize(word * (6 + payload_words));
+  if (f.channel)
+    out.insert(out.end(), f.channel->raw().begin(), f.channel->raw().end());
   return out;
 }
 
@@ -69,8 +75,16 @@ expected<wire::frame, decode_error> decode_frame(byte_view data, const decode_li
                                        std::string{wire::to_string(kind)} + " frame of "
                                          + std::to_string(data.size())
                                          + " bytes exceeds the control cap"}};
+      wire::channel channel;
+      if (r.hasChannel()) {
+        auto raw = r.getChannel();
+        channel = digest::from_bytes({raw.begin(), raw.size()});
+        if (!channel)
+          return unexpected{decode_error{decode_errc::bad_field,
+                                         "channel of " + std::to_string(raw.size()) + " bytes"}};
+      }
       auto payload = r.getPayload();
-      return wire::frame{kind, r.getSequence(), bytes(payload.begin(), payload.end())};
+      return wire::frame{kind, r.getSequence(), bytes(payload.begin(), payload.end()), channel};
     });
 }
 

@@ -6,10 +6,6 @@
 
 namespace mosaik::codec {
 
-namespace {
-
-} // namespace
-
 bytes encode_hello(const wire::hello& h) {
   capnp::MallocMessageBuilder builder;
   auto root = builder.initRoot<schema::Hello>();
@@ -19,6 +15,8 @@ bytes encode_hello(const wire::hello& h) {
   write_endpoint(root.initListenAddress(), h.listen_address);
   root.setNonce(kj::arrayPtr(h.nonce.data(), h.nonce.size()));
   root.setRole(static_cast<schema::Role>(h.role));
+  root.setKxPublic(kj::arrayPtr(h.kx_public.data(), h.kx_public.size()));
+  root.setCiphers(h.ciphers);
   return detail::to_bytes(builder);
 }
 
@@ -49,6 +47,11 @@ expected<wire::hello, decode_error> decode_hello(byte_view data, const decode_li
         return unexpected{decode_error{decode_errc::unknown_kind,
                                        "hello.role " + std::to_string(raw_role)}};
       h.role = static_cast<wire::role>(raw_role);
+      auto kx_public = to_array<32>(as_view(r.getKxPublic()));
+      if (!kx_public)
+        return bad_field("hello.kxPublic must be 32 bytes");
+      h.kx_public = *kx_public;
+      h.ciphers = r.getCiphers();
       return h;
     });
 }

@@ -1,12 +1,13 @@
-// What crosses an established link: data frames reach their handler; bad
-// frames are dropped and counted, repeat offenders are banned; frames from
-// CAF nodes that are not authenticated peers are dropped.
-#include "actors/transport/frame_msg.hpp"
+// What crosses an established link: data frames reach the handler of their
+// kind and channel; bad frames are dropped and counted, repeat offenders are
+// banned; records that do not authenticate (replayed, reordered, altered)
+// and frames before the handshake end the connection.
 #include "schemas/codec/frame_codec.hpp"
 #include "tests/support/sim_cluster.hpp"
 
 using namespace mosaik;
 using namespace std::chrono_literals;
+using mosaik::test::raw_connection;
 using mosaik::test::sim_cluster;
 using wire::close_reason;
 using wire::frame_kind;
@@ -17,7 +18,7 @@ namespace {
 /// records stream frames in `got`.
 struct star : sim_cluster {
   std::vector<std::pair<peer_id, std::string>> got;
-  caf::actor sink;
+  std::vector<caf::actor> sinks;
 
   star(std::uint64_t seed) : sim_cluster(3, seed) {
     config(0).limits.max_bytes = 4096;
@@ -25,33 +26,56 @@ struct star : sim_cluster {
     bootstrap(2, 0);
     start_all();
     REQUIRE(run_until([&] { return linked(0, 1) && linked(0, 2); }, 5s));
-    sink = (*this)[0].sys.spawn(
-      [](caf::event_based_actor*, star* self) -> caf::behavior {
-        return {[self](const ::mosaik::node::frame_received& f) {
-          self->got.emplace_back(f.from, std::string(f.payload.begin(), f.payload.end()));
+    listen_on(std::nullopt, "");
+  }
+
+  ~star() override {
+    for (auto& s : sinks)
+      caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  }
+
+  /// Registers a sink on node 0 for stream frames of `channel`; what it gets
+  /// is recorded as `tag` + payload.
+  void listen_on(const wire::channel& channel, std::string tag) {
+    auto sink = (*this)[0].sys.spawn(
+      [](caf::event_based_actor*, star* self, std::string tag) -> caf::behavior {
+        return {[self, tag](const ::mosaik::node::frame_received& f) {
+          self->got.emplace_back(f.from, tag + std::string(f.payload.begin(), f.payload.end()));
         }};
       },
-      this);
-    caf::anon_send(node_actor(0), ::mosaik::node::register_handler{frame_kind::stream, sink});
+      this, std::move(tag));
+    caf::anon_send(node_actor(0), ::mosaik::node::register_handler{frame_kind::stream, channel, sink});
+    sinks.push_back(sink);
     run_messages();
   }
 
-  ~star() override { caf::anon_send_exit(sink, caf::exit_reason::user_shutdown); }
-
-  /// Node `from`'s proxy for node 0's ingress (the one its link uses).
-  caf::actor ingress_on(std::size_t from) {
-    return caf::actor_cast<caf::actor>(state(from).links.at(peer(0)).remote);
-  }
-
-  void say(std::size_t from, std::string text) {
-    caf::anon_send(node_actor(from), ::mosaik::node::send_frame{peer(0), frame_kind::stream,
+  void say(std::size_t from, std::string text, const wire::channel& channel = std::nullopt) {
+    caf::anon_send(node_actor(from), ::mosaik::node::send_frame{peer(0), frame_kind::stream, channel,
                                                                 bytes(text.begin(), text.end())});
     run_messages();
   }
+
+  std::uint64_t dropped(const std::string& cause) {
+    return counter(0, "mosaik.network.link.frames.dropped", {{"cause", cause}});
+  }
 };
 
+secret_key stranger_key(std::uint8_t fill) {
+  secret_key::seed_type s;
+  s.fill(fill);
+  return secret_key::from_seed(s);
+}
+
+/// A peer of its own identity, linked to node 0 by a raw connection.
+raw_connection linked_stranger(star& c, std::uint8_t fill) {
+  auto r = c.open_raw(1, 0);
+  REQUIRE(r.handshake(stranger_key(fill), "sim", fill));
+  REQUIRE(c.state(0).links.count(stranger_key(fill).public_id()) == 1);
+  return r;
+}
+
 wire::frame frame_of(std::uint16_t kind, std::size_t payload_size) {
-  return {static_cast<frame_kind>(kind), 1, bytes(payload_size, 0x42)};
+  return {static_cast<frame_kind>(kind), 1, bytes(payload_size, 0x42), {}};
 }
 
 } // namespace
@@ -63,69 +87,122 @@ TEST_CASE("sim frames: data frames reach the handler of their kind with the send
   REQUIRE(c.got.size() == 2);
   CHECK(c.got[0] == std::make_pair(c.peer(1), std::string{"from one"}));
   CHECK(c.got[1] == std::make_pair(c.peer(2), std::string{"from two"}));
-  // No handler for group frames: dropped and counted.
-  caf::anon_send(c.node_actor(1), ::mosaik::node::send_frame{c.peer(0), frame_kind::group, {1}});
+  // A kind nobody registered for is dropped and counted.
+  caf::anon_send(c.node_actor(1), ::mosaik::node::send_frame{c.peer(0), frame_kind::group, {}, {1}});
   c.run_messages();
-  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "no_handler"}}) == 1);
+  CHECK(c.dropped("no_handler") == 1);
 }
 
-TEST_CASE("sim frames: garbage, oversized and unknown frames are dropped and counted") {
+TEST_CASE("sim frames: a channel's handler gets its frames, the kind-wide handler the rest") {
+  star c{57};
+  auto a = digest::from("group-a");
+  c.listen_on(a, "a:");
+  c.say(1, "x", a);
+  c.say(1, "y", digest::from("group-b"));
+  c.say(2, "z");
+  REQUIRE(c.got.size() == 3);
+  CHECK(c.got[0].second == "a:x");
+  CHECK(c.got[1].second == "y");
+  CHECK(c.got[2].second == "z");
+}
+
+TEST_CASE("sim frames: garbage and unknown frames from a linked peer are dropped and counted") {
   star c{52};
-  auto r = c.spawn_rogue(1);
-  auto ingress = c.ingress_on(1);
-  c.rogue_send_raw(r, ingress, std::vector<char>(24, '\x7f'));
-  c.rogue_send_raw(r, ingress, std::vector<char>(13, 'x'));
-  c.rogue_send(r, ingress, frame_of(static_cast<std::uint16_t>(frame_kind::stream), 8192));
-  c.rogue_send(r, ingress, frame_of(99, 4));
-  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "garbage"}}) == 2);
-  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "oversized"}}) == 1);
-  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "unknown_kind"}}) == 1);
+  auto r = linked_stranger(c, 31);
+  r.write(r.record_of(bytes(24, 0x7f)));
+  r.write(r.record_of(bytes(13, 'x')));
+  r.write_frame(frame_of(99, 4));
+  CHECK(c.dropped("garbage") == 2);
+  CHECK(c.dropped("unknown_kind") == 1);
   CHECK(c.got.empty());
   // Below the ban threshold the link stays, and good frames still flow.
-  CHECK(c.linked(0, 1));
-  c.say(1, "still fine");
+  CHECK(c.state(0).links.count(stranger_key(31).public_id()) == 1);
+  r.write_frame({frame_kind::stream, 2, bytes{'o', 'k'}, {}});
   c.say(2, "unaffected");
-  CHECK(c.got.size() == 2);
+  REQUIRE(c.got.size() == 2);
+  CHECK(c.got[0] == std::make_pair(stranger_key(31).public_id(), std::string{"ok"}));
+}
+
+TEST_CASE("sim frames: a record over the cap closes the connection before its body is read") {
+  star c{58};
+  auto r = linked_stranger(c, 32);
+  // A header announcing 1 GiB: refused on the header alone.
+  r.write({0x40, 0x00, 0x00, 0x00, 1, 2, 3});
+  CHECK(c.dropped("oversized") == 1);
+  CHECK(c.state(0).links.count(stranger_key(32).public_id()) == 0);
+  CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "protocol_violation"}}) == 1);
+  CHECK(c.linked(0, 1));
+  CHECK(c.linked(0, 2));
 }
 
 TEST_CASE("sim frames: a peer that keeps sending garbage is disconnected and banned") {
   star c{53};
-  auto r = c.spawn_rogue(1);
-  auto ingress = c.ingress_on(1);
+  auto r = linked_stranger(c, 33);
   for (int i = 0; i < 8; ++i)
-    c.rogue_send_raw(r, ingress, std::vector<char>(16, '\x01'));
+    r.write(r.record_of(bytes(16, 0x01)));
   CHECK(c.counter(0, "mosaik.network.link.bans") == 1);
-  CHECK_FALSE(c.linked(0, 1));
-  REQUIRE(c.downs(0, 1) == 1);
+  CHECK(c.state(0).links.count(stranger_key(33).public_id()) == 0);
   CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "protocol_violation"}}) == 1);
-  CHECK(c.counter(1, "mosaik.network.link.closes.received", {{"reason", "protocol_violation"}}) == 1);
-  // Node 1 re-dials and is refused while the ban lasts (60 s).
+  // Coming back is refused while the ban lasts (60 s).
   c.run(30s);
-  CHECK_FALSE(c.linked(0, 1));
-  CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "banned"}}) >= 1);
-  CHECK(c.counter(1, "mosaik.network.link.closes.received", {{"reason", "banned"}}) >= 1);
-  // The other peer never noticed.
+  auto again = c.open_raw(1, 0);
+  CHECK_FALSE(again.handshake(stranger_key(33), "sim", 34));
+  CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "banned"}}) == 1);
+  // The other peers never noticed.
+  CHECK(c.linked(0, 1));
   CHECK(c.linked(0, 2));
-  CHECK(c.downs(0, 2) == 0);
+  CHECK(c.downs(0, 1) == 0);
   c.say(2, "hello");
   CHECK(c.got.size() == 1);
   // After the ban the peer may link again.
-  REQUIRE(c.run_until([&] { return c.linked(0, 1); }, 90s));
+  c.run(31s);
+  auto later = c.open_raw(1, 0);
+  CHECK(later.handshake(stranger_key(33), "sim", 35));
 }
 
-TEST_CASE("sim frames: frames from a CAF node that is not an authenticated peer are dropped") {
+TEST_CASE("sim frames: replayed, reordered and altered records end the link") {
+  for (int attack = 0; attack < 3; ++attack) {
+    CAPTURE(attack);
+    star c{59};
+    auto r = linked_stranger(c, 36);
+    auto first = r.record_of(frame_of(static_cast<std::uint16_t>(frame_kind::stream), 3));
+    auto second = r.record_of(frame_of(static_cast<std::uint16_t>(frame_kind::stream), 4));
+    if (attack == 0) { // replayed
+      r.write(first);
+      r.write(first);
+    } else if (attack == 1) { // reordered
+      r.write(second);
+    } else { // altered
+      first.back() ^= 1;
+      r.write(first);
+    }
+    CHECK(c.got.size() == (attack == 0 ? 1u : 0u));
+    CHECK(c.state(0).links.count(stranger_key(36).public_id()) == 0);
+    CHECK(c.dropped("unauthenticated") == 1);
+    CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "protocol_violation"}}) == 1);
+    CHECK(c.linked(0, 1));
+  }
+}
+
+TEST_CASE("sim frames: frames before a handshake end the connection, unanswered") {
   sim_cluster c{2, 54};
   c.start(0);
-  auto ingress = c.ingress_proxy(1, 0);
-  auto r = c.spawn_rogue(1);
-  c.rogue_send(r, ingress, frame_of(static_cast<std::uint16_t>(frame_kind::stream), 4));
-  c.rogue_send(r, ingress, frame_of(static_cast<std::uint16_t>(frame_kind::heartbeat), 0));
-  c.rogue_send_raw(r, ingress, std::vector<char>(16, 'g'));
-  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "unauthenticated"}}) == 3);
+  std::vector<bytes> attempts;
+  for (auto kind : {frame_kind::stream, frame_kind::heartbeat, frame_kind::status}) {
+    auto r = c.open_raw(1, 0);
+    r.write_frame(frame_of(static_cast<std::uint16_t>(kind), 4));
+    auto replies = r.read_frames();
+    REQUIRE(replies.size() == 1);
+    CHECK(replies[0].kind == frame_kind::close);
+  }
+  auto garbage = c.open_raw(1, 0);
+  garbage.write(bytes{0, 0, 0, 16, 'g', 'g', 'g', 'g', 'g', 'g', 'g', 'g',
+                      'g', 'g', 'g', 'g', 'g', 'g', 'g', 'g'});
+  CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "unauthenticated"}}) == 4);
   CHECK(c.state(0).links.empty());
-  CHECK(c.state(0).accepting.empty());
-  // Anything that is not a frame is dropped too.
-  caf::anon_send(ingress, std::string{"not a frame"});
+  CHECK(c.state(0).conns.empty());
+  // A message that is no command of the node's is dropped too.
+  caf::anon_send(c.node_actor(0), std::string{"not a frame"});
   c.run_messages();
   CHECK(c.counter(0, "mosaik.network.link.messages.dropped", {{"cause", "unexpected"}}) == 1);
 }
@@ -141,26 +218,4 @@ TEST_CASE("sim frames: heartbeats measure a round-trip time per peer") {
   auto s = c.status(0);
   CHECK(s.peers.size() == 2);
   CHECK(s.uptime_ms >= 5000);
-}
-
-TEST_CASE("sim frames: frames sent straight to a peer's ingress arrive like routed ones") {
-  star c{56};
-  auto& n1 = c[1];
-  auto ask = [&](const peer_id& p) {
-    caf::actor ingress;
-    n1.sched.after_next_enqueue([&] { c.run_messages(); });
-    n1.self->request(c.node_actor(1), caf::infinite, ::mosaik::node::get_link{p})
-      .receive([&](const ::mosaik::node::link_info& li) { ingress = li.ingress; },
-               [](caf::error&) {});
-    return ingress;
-  };
-  auto ingress = ask(c.peer(0));
-  REQUIRE(ingress);
-  std::string text = "direct";
-  n1.self->send(ingress, transport::to_msg({frame_kind::stream, 0, bytes(text.begin(), text.end())}));
-  c.run_messages();
-  REQUIRE(c.got.size() == 1);
-  CHECK(c.got[0] == std::make_pair(c.peer(1), text));
-  secret_key::seed_type s{};
-  CHECK_FALSE(ask(secret_key::from_seed(s).public_id())); // not linked: an error
 }

@@ -1,26 +1,15 @@
 #include "tests/support/sim_cluster.hpp"
 
 #include "actors/node/node_actor.hpp"
-#include "actors/transport/frame_msg.hpp"
-#include "schemas/codec/frame_codec.hpp"
+#include <caf/io/broker.hpp>
 
 namespace mosaik::test {
 
 namespace {
 
-struct rogue_request_cmd {
-  caf::actor target;
-  transport::frame_msg msg;
-  bool request;
-};
+using node_broker = caf::io::stateful_broker<::mosaik::node::node_state>;
 
 } // namespace
-
-} // namespace mosaik::test
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::test::rogue_request_cmd)
-
-namespace mosaik::test {
 
 sim_cluster::sim_cluster(std::size_t n, std::uint64_t seed) : base(n), seed_(seed) {
   configs_.resize(n);
@@ -110,6 +99,7 @@ void sim_cluster::spawn(std::size_t i) {
       return {
         [events](const ::mosaik::node::link_event& e) { events->push_back(e); },
         [](const ::mosaik::node::link_rtt&) {},
+        [](const ::mosaik::node::link_writable&) {},
       };
     },
     events_[i]);
@@ -145,8 +135,7 @@ void sim_cluster::start_all_at_once(std::uint64_t interleaving) {
 }
 
 node::node_state& sim_cluster::state(std::size_t i) {
-  using node_actor = caf::stateful_actor<::mosaik::node::node_state>;
-  return dynamic_cast<node_actor&>(*caf::actor_cast<caf::abstract_actor*>(nodes_.at(i))).state;
+  return dynamic_cast<node_broker&>(*caf::actor_cast<caf::abstract_actor*>(nodes_.at(i))).state;
 }
 
 wire::node_status sim_cluster::status(std::size_t i) {
@@ -250,7 +239,7 @@ void sim_cluster::crash(std::size_t i, crash_mode mode) {
   if (!started(i))
     return;
   auto& n = (*this)[i];
-  // From a quiet network, so that only whole BASP frames are in flight below.
+  // From a quiet network, so that only whole records are in flight below.
   run_messages();
   isolate(n);
   caf::anon_send_exit(nodes_[i], caf::exit_reason::kill);
@@ -285,48 +274,15 @@ void sim_cluster::restart(std::size_t i) {
   start(i);
 }
 
-sim_cluster::rogue sim_cluster::spawn_rogue(std::size_t on) {
-  auto replies = std::make_shared<std::vector<wire::frame>>();
-  auto a = (*this)[on].sys.spawn([](caf::event_based_actor* self,
-                                    std::shared_ptr<std::vector<wire::frame>> replies) -> caf::behavior {
-    return {
-      [=](const rogue_request_cmd& cmd) {
-        if (!cmd.request) {
-          self->send(cmd.target, cmd.msg);
-          return;
-        }
-        self->request(cmd.target, caf::infinite, cmd.msg).then([=](const transport::frame_msg& m) {
-          auto data = m.view();
-          if (auto f = codec::decode_frame(data))
-            replies->push_back(*f);
-        });
-      },
-      [=](const transport::frame_msg&) {}, // plain replies (e.g. closes) are ignored
-    };
-  }, replies);
-  extras_.push_back(a);
-  return {a, replies};
-}
-
-void sim_cluster::rogue_request(const rogue& r, const caf::actor& target, const wire::frame& f) {
-  caf::anon_send(r.actor, rogue_request_cmd{target, transport::to_msg(f), true});
-  run_messages();
-}
-
-void sim_cluster::rogue_send(const rogue& r, const caf::actor& target, const wire::frame& f) {
-  caf::anon_send(r.actor, rogue_request_cmd{target, transport::to_msg(f), false});
-  run_messages();
-}
-
-void sim_cluster::rogue_send_raw(const rogue& r, const caf::actor& target, std::vector<char> bytes) {
-  caf::anon_send(r.actor, rogue_request_cmd{target, transport::frame_msg{mosaik::bytes(bytes.begin(), bytes.end())}, false});
-  run_messages();
-}
-
-caf::actor sim_cluster::ingress_proxy(std::size_t from, std::size_t to) {
-  connectable(from, to);
+raw_connection sim_cluster::open_raw(std::size_t from, std::size_t to) {
   auto addr = address(to);
-  return (*this)[from].remote_actor(addr.host, addr.port);
+  auto& n = (*this)[from];
+  // A connection of its own, so the node's own dials keep theirs.
+  prepare_connection((*this)[to], n, addr.host, addr.port);
+  auto r = connect_raw(n.sys, addr.host, addr.port, [this] { run_messages(); });
+  extras_.push_back(r.broker());
+  run_messages();
+  return r;
 }
 
 } // namespace mosaik::test

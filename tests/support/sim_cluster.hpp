@@ -23,6 +23,7 @@
 #include "actors/node/node_config.hpp"
 #include "actors/node/node_state.hpp"
 #include "actors/transport/system_config.hpp"
+#include "tests/support/raw_connection.hpp"
 #include "tests/support/sim_network.hpp"
 
 #include <chrono>
@@ -128,18 +129,9 @@ public:
   /// How many times node i was restarted.
   unsigned incarnation(std::size_t i) const { return incarnations_.at(i); }
 
-  /// A scripted remote on node `on`: sends frames to `target` (a handle in
-  /// `on`'s system) as requests or plain messages and records every reply.
-  struct rogue {
-    caf::actor actor;
-    std::shared_ptr<std::vector<wire::frame>> replies;
-  };
-  rogue spawn_rogue(std::size_t on);
-  void rogue_request(const rogue& r, const caf::actor& target, const wire::frame& f);
-  void rogue_send(const rogue& r, const caf::actor& target, const wire::frame& f);
-  void rogue_send_raw(const rogue& r, const caf::actor& target, std::vector<char> bytes);
-  /// Node `from`'s handle (proxy) for node `to`'s ingress, connecting if needed.
-  caf::actor ingress_proxy(std::size_t from, std::size_t to);
+  /// A raw TCP connection from node `from`'s process to node `to`'s
+  /// listen address (see raw_connection.hpp).
+  raw_connection open_raw(std::size_t from, std::size_t to);
 
 private:
   void spawn(std::size_t i);

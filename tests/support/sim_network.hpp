@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,19 +32,21 @@ public:
     node* client;
     connection_handle server_hdl; // handle on the server's multiplexer
     connection_handle client_hdl; // handle on the client's multiplexer
+    accept_handle acceptor;
     bool blocked = false;
+    bool offered = false; // the server may accept it: the client connected
   };
 
   explicit sim_network_base(size_t num_nodes) {
     for (size_t i = 0; i < num_nodes; ++i)
       nodes_.emplace_back(std::make_unique<node>([this] { run_messages(); }));
-    run_messages(); // let middlemen / BASP brokers initialize
+    run_messages(); // let the middlemen initialize
   }
 
   virtual ~sim_network_base() {
     // Each node's ~test_coordinator_fixture() calls its own run(), which
     // fires timers until none are left. Any periodic timer (Raft heartbeat,
-    // election timer, BASP heartbeat) would make that loop forever, so drop
+    // election timer, link heartbeat) would make that loop forever, so drop
     // all pending timers first (actor_clock::cancel_all()), then deliver what
     // is left and destroy the nodes in reverse order.
     for (auto& n : nodes_)
@@ -73,10 +76,10 @@ public:
 
   // -- connection setup -------------------------------------------------------
 
-  /// Makes `client`'s next mm.remote_actor(host, port) connect to `server`.
-  /// All connections to the same (server, port) share one accept handle, so
-  /// several clients can connect to one published actor. Call this BEFORE
-  /// server.publish(...) or at least before client.remote_actor(...).
+  /// Makes `client`'s next connect to (host, port) reach `server`. All
+  /// connections to the same (server, port) share one accept handle, so
+  /// several clients can connect to one listening broker. Call it before
+  /// the client connects.
   link& prepare_connection(node& server, node& client, const std::string& host,
                            uint16_t port) {
     auto key = std::make_pair(&server, port);
@@ -87,11 +90,22 @@ public:
     auto client_hdl = connection_handle::from_int(++hdl_id_);
     server.mpx.prepare_connection(i->second, server_hdl, client.mpx, host, port,
                                   client_hdl);
-    links_.push_back(link{&server, &client, server_hdl, client_hdl});
+    // The test multiplexer would let the server accept the connection at
+    // once, before any client connects (a phantom peer that never speaks):
+    // hold it back until the client side is taken (offer_connects()).
+    auto& pending = server.mpx.pending_connects();
+    for (auto p = pending.begin(); p != pending.end(); ++p)
+      if (p->second == server_hdl) {
+        pending.erase(p);
+        break;
+      }
+    links_.push_back(link{&server, &client, server_hdl, client_hdl, i->second});
+    if (partitioned_.count(std::minmax(&server, &client)) != 0)
+      block(links_.back(), true); // a partition holds new connections too
     return links_.back();
   }
 
-  /// Makes `server` able to publish on `port` (a simulated listening socket),
+  /// Makes `server` able to listen on `port` (a simulated listening socket),
   /// before any client connects. prepare_connection() reuses it.
   accept_handle listen(node& server, uint16_t port) {
     auto key = std::make_pair(&server, port);
@@ -102,30 +116,48 @@ public:
     return i->second;
   }
 
-  /// prepare_connection + client.remote_actor<Handle>(host, port). The
-  /// blocking remote_actor() call completes because test_node_fixture
-  /// installs an after_next_enqueue hook that runs run_messages().
-  template <class Handle = caf::actor>
-  Handle connect(node& client, node& server, const std::string& host,
-                 uint16_t port) {
-    prepare_connection(server, client, host, port);
-    return client.template remote_actor<Handle>(host, port);
-  }
-
   // -- driving the simulation -------------------------------------------------
 
   /// One unit of progress on node `n`: one actor message, one runnable of the
-  /// multiplexer (e.g. the BASP broker), incoming bytes, or an accept.
+  /// multiplexer (e.g. a node's broker), incoming bytes, or an accept.
   static bool step(node& n) {
     return n.sched.try_run_once() || n.mpx.try_exec_runnable()
            || n.mpx.read_data() || n.mpx.try_accept_connection();
+  }
+
+  /// Lets servers accept the connections whose clients connected since. A
+  /// server whose listening broker is gone never accepts: its clients'
+  /// bytes go nowhere, as to a vanished host.
+  bool offer_connects() {
+    bool any = false;
+    for (auto& l : links_)
+      if (!l.offered && !l.blocked && l.client->mpx.impl_ptr(l.client_hdl) != nullptr) {
+        l.offered = true;
+        if (!listening(*l.server, l.acceptor))
+          continue;
+        l.server->mpx.add_pending_connect(l.acceptor, l.server_hdl);
+        any = true;
+      }
+    for (auto& n : nodes_) {
+      auto& pending = n->mpx.pending_connects();
+      for (auto p = pending.begin(); p != pending.end();)
+        p = listening(*n, p->first) ? std::next(p) : pending.erase(p);
+    }
+    return any;
+  }
+
+  /// A broker still listens on `acc` (the test multiplexer would hand a
+  /// connection to a broker that is gone).
+  static bool listening(node& server, accept_handle acc) {
+    auto& d = server.mpx.impl_ptr(acc);
+    return d != nullptr && d->parent() != nullptr;
   }
 
   /// Runs all nodes until no messages or bytes are left. Never fires timers.
   size_t run_messages() {
     size_t steps = 0;
     for (bool progress = true; progress;) {
-      progress = false;
+      progress = offer_connects();
       for (auto& n : nodes_)
         while (step(*n)) {
           progress = true;
@@ -147,7 +179,7 @@ public:
       std::shuffle(order.begin(), order.end(), rng);
       auto i = std::find_if(order.begin(), order.end(),
                             [](node* n) { return step(*n); });
-      if (i == order.end())
+      if (i == order.end() && !offer_connects())
         return steps;
       ++steps;
     }
@@ -180,9 +212,9 @@ public:
 
   /// Stops delivering bytes between `x` and `y` in both directions (network
   /// partition / long stall). Bytes keep queuing in the simulated network
-  /// buffers (nothing is lost, the TCP connections stay "open", BASP does not
-  /// notice unless heartbeats are enabled). heal() delivers the backlog in
-  /// order, i.e. partition+heal == delayed delivery.
+  /// buffers (nothing is lost, the TCP connections stay "open" until the
+  /// links' heartbeats give up). New connections between them are held too.
+  /// heal() delivers the backlog in order: partition+heal == delayed delivery.
   void partition(node& x, node& y) {
     set_blocked(x, y, true);
   }
@@ -214,13 +246,9 @@ public:
     return result;
   }
 
-  /// Discards all bytes in flight between `x` and `y` (message loss without
-  /// disconnect). SAFE ONLY while partitioned (or before any read), because
-  /// then the buffers hold complete BASP frames; dropping half a frame
-  /// desynchronizes the BASP stream. Dropping BASP control frames (handshake,
-  /// announce_proxy, down_message) confuses BASP -- only drop app traffic.
-  /// Real TCP never loses data without resetting; use this to test app-level
-  /// retransmission (e.g. Raft AppendEntries retries).
+  /// Discards all bytes in flight between `x` and `y` (bytes lost without a
+  /// disconnect). Real TCP never does this: on a link it models tampering,
+  /// and the next sealed record fails to open, which ends the link.
   size_t drop_in_flight(node& x, node& y) {
     size_t dropped = 0;
     for (auto& l : links_between(x, y)) {
@@ -233,12 +261,9 @@ public:
     return dropped;
   }
 
-  /// Simulates a connection reset between `x` and `y`: both BASP brokers get
-  /// a connection_closed_msg (via manager::io_failure), drop the route,
-  /// kill their proxies for the peer node with
-  /// exit_reason::remote_link_unreachable (-> down_msg to monitors,
-  /// exit_msg to linked actors) and fail pending requests.
-  /// Reconnect afterwards with connect(...) (a fresh prepared connection).
+  /// Simulates a connection reset between `x` and `y`: the brokers on both
+  /// ends get a connection_closed_msg (via manager::io_failure). New
+  /// connections need fresh prepared ones (prepare_connection).
   void disconnect(node& x, node& y) {
     for (auto& l : links_between(x, y)) {
       if (l->client->mpx.impl_ptr(l->client_hdl) == nullptr)
@@ -295,18 +320,26 @@ private:
   }
 
   void set_blocked(node& x, node& y, bool value) {
-    // passive_mode(hdl) == true makes test_multiplexer::read_data(hdl) skip
-    // the connection (it models "socket not in the event loop").
-    for (auto& l : links_between(x, y)) {
-      l->blocked = value;
-      l->server->mpx.passive_mode(l->server_hdl) = value;
-      l->client->mpx.passive_mode(l->client_hdl) = value;
-    }
+    if (value)
+      partitioned_.insert(std::minmax(&x, &y));
+    else
+      partitioned_.erase(std::minmax(&x, &y));
+    for (auto& l : links_between(x, y))
+      block(*l, value);
+  }
+
+  // passive_mode(hdl) == true makes test_multiplexer::read_data(hdl) skip
+  // the connection (it models "socket not in the event loop").
+  static void block(link& l, bool value) {
+    l.blocked = value;
+    l.server->mpx.passive_mode(l.server_hdl) = value;
+    l.client->mpx.passive_mode(l.client_hdl) = value;
   }
 
   std::vector<std::unique_ptr<node>> nodes_;
   std::deque<link> links_; // deque: stable references for link&
   std::map<std::pair<node*, uint16_t>, accept_handle> acceptors_;
+  std::set<std::pair<node*, node*>> partitioned_; // (smaller, larger) address
   int64_t hdl_id_ = 0;
 };
 

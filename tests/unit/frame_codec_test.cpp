@@ -132,13 +132,49 @@ TEST_CASE("frame codec: random and mutated frames never escape as exceptions") {
 TEST_CASE("frame codec: the direct encoding is a canonical single-segment message") {
   for (std::size_t size : {0u, 1u, 7u, 8u, 9u, 63u, 64u, 1000u, 65536u, 70001u}) {
     for (auto kind : {wire::frame_kind::hello, wire::frame_kind::stream, wire::frame_kind::peers}) {
-      auto f = sample_frame(kind, size);
-      f.sequence = 0x0102030405060708ull + size;
-      auto encoded = codec::encode_frame(f);
-      CHECK(encoded.size() == 8 + 32 + (size + 7) / 8 * 8);
-      auto decoded = codec::decode_frame(encoded);
-      REQUIRE(decoded);
-      CHECK(*decoded == f);
+      for (bool with_channel : {false, true}) {
+        auto f = sample_frame(kind, size);
+        f.sequence = 0x0102030405060708ull + size;
+        if (with_channel)
+          f.channel = digest::from("c");
+        auto encoded = codec::encode_frame(f);
+        // Segment table, root pointer, 2 data words, 2 pointers, the payload
+        // in whole words, the channel.
+        CHECK(encoded.size() == 8 + 40 + (size + 7) / 8 * 8 + (with_channel ? 32 : 0));
+        auto decoded = codec::decode_frame(encoded);
+        REQUIRE(decoded);
+        CHECK(*decoded == f);
+      }
     }
   }
+}
+
+TEST_CASE("frame codec: a channel round-trips beside payloads of every padding") {
+  for (size_t size : {0, 1, 7, 8, 9, 100}) {
+    auto f = sample_frame(wire::frame_kind::group, size);
+    f.channel = digest::from("group-a");
+    auto decoded = codec::decode_frame(codec::encode_frame(f));
+    REQUIRE(decoded);
+    CHECK(*decoded == f);
+  }
+  auto none = codec::decode_frame(codec::encode_frame(sample_frame(wire::frame_kind::stream, 3)));
+  REQUIRE(none);
+  CHECK_FALSE(none->channel);
+}
+
+TEST_CASE("frame codec: a channel that is not 32 bytes is refused") {
+  auto f = sample_frame(wire::frame_kind::group, 8);
+  f.channel = digest::from("x");
+  auto encoded = codec::encode_frame(f);
+  // Shorten the channel list pointer's element count from 32 to 31 bytes.
+  auto* ptr = encoded.data() + 8 + 4 * 8;
+  std::uint64_t raw = 0;
+  for (int i = 7; i >= 0; --i)
+    raw = (raw << 8) | ptr[i];
+  raw = (raw & ((std::uint64_t{1} << 35) - 1)) | (std::uint64_t{31} << 35);
+  for (int i = 0; i < 8; ++i)
+    ptr[i] = static_cast<std::uint8_t>(raw >> (8 * i));
+  auto r = codec::decode_frame(encoded);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == decode_errc::bad_field);
 }

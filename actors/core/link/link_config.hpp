@@ -11,7 +11,7 @@ namespace mosaik::link {
 using namespace std::chrono_literals;
 
 /// The link protocol version this build speaks.
-inline constexpr std::uint32_t protocol_version = 1;
+inline constexpr std::uint32_t protocol_version = 2;
 
 struct backoff_config {
   duration initial = 250ms;  // delay before the first retry
@@ -36,6 +36,24 @@ struct link_config {
   duration heartbeat_interval = 1s;    // a heartbeat frame per link per interval
   unsigned heartbeat_miss_budget = 3;  // silent intervals before the link is dead
   std::size_t max_pending_handshakes = 64; // incoming handshakes in flight at most
+  std::size_t max_connections = 512;   // open connections at most (links, handshakes, clients)
+  std::size_t max_connections_per_address = 64; // from one remote host
+  std::size_t max_handshakes_per_address = 8;   // incoming handshakes in flight from one host
+  std::size_t handshake_record_cap = 4096;      // largest record before the peer's proof verified
+  std::size_t read_chunk = 64 * 1024;           // bytes read from a linked connection at a time
+  std::size_t send_buffer_cap = 64u << 20;      // unsent bytes before a peer that does not
+                                                // read is disconnected
+  // A record over large_record reserves its size from the node's budget when
+  // its header is read; a connection whose record does not fit is closed
+  // (too_slow), so partial records on many links cannot add up unbounded.
+  std::size_t large_record = 64u << 10;
+  std::size_t reassembly_budget = 48u << 20;
+  // Flow control (flow_window.hpp). Both hold at least one frame of the
+  // largest size (16 MiB) with its envelope share.
+  std::size_t receive_window = (16u << 20) + (64u << 10); // data bytes a peer may have
+                                                          // in our handlers at once
+  std::size_t send_backlog = (16u << 20) + (64u << 10);   // data bytes waiting for credit
+                                                          // before senders are refused
   std::size_t replay_cache = 4096;     // remote nonces remembered to refuse replays
   duration departure_window = 500ms;   // how long shutdown waits for departure acks
   bool share_peers = true;             // tell new links where our other peers listen

@@ -29,6 +29,8 @@ struct hello {
   endpoint listen_address;
   wire::nonce nonce{};
   wire::role role = role::node;
+  std::array<std::uint8_t, 32> kx_public{}; // ephemeral X25519 public key (crypto_kx)
+  std::uint8_t ciphers = 0;                 // mask of link::cipher bits the sender runs
 
   friend bool operator==(const hello&, const hello&) = default;
 };
@@ -56,9 +58,10 @@ enum class close_reason : std::uint16_t {
   connection_lost = 12,
   unexpected_peer = 13,
   released = 14,
+  too_slow = 15,
 };
 
-inline constexpr std::uint16_t close_reason_count = 15;
+inline constexpr std::uint16_t close_reason_count = 16;
 
 std::string_view to_string(close_reason r);
 

@@ -16,6 +16,7 @@ std::string_view to_string(frame_kind k) {
     case frame_kind::sync: return "sync";
     case frame_kind::status: return "status";
     case frame_kind::peers: return "peers";
+    case frame_kind::credit: return "credit";
   }
   return "unknown";
 }
@@ -37,6 +38,7 @@ std::string_view to_string(close_reason r) {
     case close_reason::connection_lost: return "connection_lost";
     case close_reason::unexpected_peer: return "unexpected_peer";
     case close_reason::released: return "released";
+    case close_reason::too_slow: return "too_slow";
   }
   return "unknown";
 }

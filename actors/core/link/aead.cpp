@@ -1,0 +1,132 @@
+#include "actors/core/link/aead.hpp"
+
+#include "actors/core/link/record_reader.hpp"
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+
+namespace mosaik::link {
+
+namespace {
+
+static_assert(crypto_aead_chacha20poly1305_IETF_ABYTES == aead_overhead);
+static_assert(crypto_aead_aes256gcm_ABYTES == aead_overhead);
+static_assert(crypto_aead_chacha20poly1305_IETF_NPUBBYTES == crypto_aead_aes256gcm_NPUBBYTES);
+static_assert(crypto_aead_chacha20poly1305_IETF_KEYBYTES == sizeof(key256));
+static_assert(crypto_aead_aes256gcm_KEYBYTES == sizeof(key256));
+static_assert(sizeof(crypto_aead_aes256gcm_state) <= 512);
+static_assert(alignof(crypto_aead_aes256gcm_state) <= 16);
+
+using nonce_bytes = std::array<unsigned char, crypto_aead_aes256gcm_NPUBBYTES>;
+
+constexpr auto last_counter = std::numeric_limits<std::uint64_t>::max();
+
+/// Always on: a counter that wrapped would reuse a nonce under the same key.
+void check_counter(const char* who, std::uint64_t counter) {
+  if (counter == last_counter) {
+    std::fprintf(stderr, "mosaik: %s counter exhausted at %llu; a wrap would reuse a nonce\n",
+                 who, static_cast<unsigned long long>(counter));
+    std::abort();
+  }
+}
+
+nonce_bytes nonce_of(std::uint64_t counter) {
+  nonce_bytes n{};
+  for (std::size_t i = 0; i < 8; ++i)
+    n[i] = static_cast<unsigned char>(counter >> (8 * i));
+  return n;
+}
+
+std::uint8_t mask_of(cipher c) {
+  return static_cast<std::uint8_t>(c);
+}
+
+void check_available(cipher c) {
+  if ((available_ciphers() & mask_of(c)) == 0) {
+    std::fprintf(stderr, "mosaik: cipher %d chosen but not available here (mask %d)\n",
+                 static_cast<int>(c), static_cast<int>(available_ciphers()));
+    std::abort();
+  }
+}
+
+crypto_aead_aes256gcm_state* aes_state(std::array<unsigned char, 512>& raw) {
+  return reinterpret_cast<crypto_aead_aes256gcm_state*>(raw.data());
+}
+
+} // namespace
+
+std::uint8_t available_ciphers() {
+  // sodium_init is idempotent; it must run before the CPU features are known.
+  if (sodium_init() < 0)
+    return 0;
+  auto mask = mask_of(cipher::chacha20_poly1305);
+  if (crypto_aead_aes256gcm_is_available() != 0)
+    mask |= mask_of(cipher::aes256_gcm);
+  return mask;
+}
+
+std::optional<cipher> choose_cipher(std::uint8_t ours, std::uint8_t theirs) {
+  auto common = ours & theirs;
+  for (auto c : {cipher::aes256_gcm, cipher::chacha20_poly1305})
+    if (common & mask_of(c))
+      return c;
+  return std::nullopt;
+}
+
+aead_sealer::aead_sealer(cipher c, const key256& key) : cipher_(c), key_(key) {
+  check_available(c);
+  if (c == cipher::aes256_gcm)
+    crypto_aead_aes256gcm_beforenm(aes_state(aes_state_), key_.data());
+}
+
+std::size_t aead_sealer::seal_record(byte_view plain, std::uint8_t* out) {
+  check_counter("seal", counter_);
+  auto body_size = plain.size() + aead_overhead;
+  if (body_size > std::numeric_limits<std::uint32_t>::max()) {
+    std::fprintf(stderr, "mosaik: record of %zu bytes does not fit a header\n", plain.size());
+    std::abort();
+  }
+  write_record_header(out, static_cast<std::uint32_t>(body_size));
+  auto nonce = nonce_of(counter_);
+  unsigned char* sealed = out + record_header_size;
+  unsigned long long sealed_size = 0;
+  if (cipher_ == cipher::aes256_gcm)
+    crypto_aead_aes256gcm_encrypt_afternm(sealed, &sealed_size, plain.data(), plain.size(), nullptr,
+                                          0, nullptr, nonce.data(), aes_state(aes_state_));
+  else
+    crypto_aead_chacha20poly1305_ietf_encrypt(sealed, &sealed_size, plain.data(), plain.size(),
+                                              nullptr, 0, nullptr, nonce.data(), key_.data());
+  ++counter_;
+  return record_header_size + body_size;
+}
+
+aead_opener::aead_opener(cipher c, const key256& key) : cipher_(c), key_(key) {
+  check_available(c);
+  if (c == cipher::aes256_gcm)
+    crypto_aead_aes256gcm_beforenm(aes_state(aes_state_), key_.data());
+}
+
+std::optional<bytes> aead_opener::open(byte_view body) {
+  if (body.size() < aead_overhead)
+    return std::nullopt;
+  check_counter("open", counter_);
+  auto nonce = nonce_of(counter_);
+  bytes plain(body.size() - aead_overhead);
+  unsigned long long plain_size = 0;
+  int rc = cipher_ == cipher::aes256_gcm
+             ? crypto_aead_aes256gcm_decrypt_afternm(plain.data(), &plain_size, nullptr,
+                                                     body.data(), body.size(), nullptr, 0,
+                                                     nonce.data(), aes_state(aes_state_))
+             : crypto_aead_chacha20poly1305_ietf_decrypt(plain.data(), &plain_size, nullptr,
+                                                         body.data(), body.size(), nullptr, 0,
+                                                         nonce.data(), key_.data());
+  if (rc != 0)
+    return std::nullopt;
+  ++counter_;
+  return plain;
+}
+
+} // namespace mosaik::link

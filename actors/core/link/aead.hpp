@@ -1,0 +1,74 @@
+#pragma once
+// Authenticated encryption of the records of an established link (libsodium
+// AEAD). Each direction has its own key and a 64-bit counter that is the
+// nonce (little endian, zero padded to the cipher's nonce size). The counter
+// is never sent: a replayed, dropped, reordered or altered record does not
+// open, and the link is closed. No associated data.
+//
+// Ciphers: ChaCha20-Poly1305 (IETF) everywhere; AES-256-GCM where the CPU
+// has AES-NI and CLMUL (libsodium's crypto_aead_aes256gcm_is_available()).
+// The handshake announces the mask of what each side can run and both use
+// choose_cipher(ours, theirs).
+
+#include "actors/core/bytes.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+namespace mosaik::link {
+
+enum class cipher : std::uint8_t { chacha20_poly1305 = 1, aes256_gcm = 2 };
+
+/// Bitmask of the ciphers this machine runs (bit = the enum's value).
+std::uint8_t available_ciphers();
+
+/// AES-256-GCM when both masks have it, else ChaCha20-Poly1305 when both
+/// have that, else nullopt.
+std::optional<cipher> choose_cipher(std::uint8_t ours, std::uint8_t theirs);
+
+using key256 = std::array<std::uint8_t, 32>;
+
+/// Bytes a sealed record adds to its plaintext (the tag).
+inline constexpr std::size_t aead_overhead = 16;
+
+/// Seals the records one side sends.
+class aead_sealer {
+public:
+  aead_sealer(cipher c, const key256& key);
+
+  /// Writes the record header and the sealed body of `plain` to `out`, which
+  /// must have room for record_header_size + plain.size() + aead_overhead
+  /// bytes; returns that size. Advances the counter.
+  std::size_t seal_record(byte_view plain, std::uint8_t* out);
+
+  std::uint64_t counter() const { return counter_; }
+
+private:
+  cipher cipher_;
+  key256 key_;
+  alignas(16) std::array<unsigned char, 512> aes_state_{}; // precomputed AES-GCM key schedule
+  std::uint64_t counter_ = 0;
+};
+
+/// Opens the records the other side sent.
+class aead_opener {
+public:
+  aead_opener(cipher c, const key256& key);
+
+  /// The plaintext of `body` (one record body, tag included), or nullopt when
+  /// it does not authenticate under the next counter (the counter does not
+  /// advance then, and the caller closes the link).
+  std::optional<bytes> open(byte_view body);
+
+  std::uint64_t counter() const { return counter_; }
+
+private:
+  cipher cipher_;
+  key256 key_;
+  alignas(16) std::array<unsigned char, 512> aes_state_{};
+  std::uint64_t counter_ = 0;
+};
+
+} // namespace mosaik::link
