@@ -126,10 +126,33 @@ void on_record(node_actor* self, connection_handle conn, connection& c, bytes bo
   }
 }
 
-} // namespace
-
 /// The records of `chunk`, each acted on in turn.
-void read_records(node_actor* self, connection_handle conn, byte_view chunk);
+void read_records(node_actor* self, connection_handle conn, byte_view chunk) {
+  auto& st = self->state;
+  if (auto i = st.conns.find(conn); i != st.conns.end())
+    i->second.reader.feed(chunk);
+  // A record may close the connection or change the cap for the next one.
+  for (auto i = st.conns.find(conn); i != st.conns.end(); i = st.conns.find(conn)) {
+    auto next = i->second.reader.next();
+    if (!next) {
+      st.m.drops(drop_cause::oversized).inc();
+      return close_connection(self, conn, close_reason::protocol_violation,
+                              "a record of " + std::to_string(next.error().declared)
+                                + " bytes over the cap of " + std::to_string(next.error().cap));
+    }
+    if (!reserve_reassembly(st, i->second)) {
+      st.count("mosaik.network.link.reassembly.refused");
+      return close_connection(self, conn, close_reason::too_slow,
+                              "a record of " + std::to_string(i->second.reader.pending_body())
+                                + " bytes does not fit the reassembly budget now");
+    }
+    if (!*next)
+      return;
+    on_record(self, conn, i->second, std::move(**next));
+  }
+}
+
+} // namespace
 
 std::pair<std::size_t, std::size_t> node_state::from_source(const std::string& source) const {
   std::size_t all = 0;
@@ -161,31 +184,6 @@ void on_new_connection(node_actor* self, connection_handle conn) {
 void on_data(node_actor* self, connection_handle conn, byte_view chunk) {
   read_records(self, conn, chunk);
   release_held(self);
-}
-
-void read_records(node_actor* self, connection_handle conn, byte_view chunk) {
-  auto& st = self->state;
-  if (auto i = st.conns.find(conn); i != st.conns.end())
-    i->second.reader.feed(chunk);
-  // A record may close the connection or change the cap for the next one.
-  for (auto i = st.conns.find(conn); i != st.conns.end(); i = st.conns.find(conn)) {
-    auto next = i->second.reader.next();
-    if (!next) {
-      st.m.drops(drop_cause::oversized).inc();
-      return close_connection(self, conn, close_reason::protocol_violation,
-                              "a record of " + std::to_string(next.error().declared)
-                                + " bytes over the cap of " + std::to_string(next.error().cap));
-    }
-    if (!reserve_reassembly(st, i->second)) {
-      st.count("mosaik.network.link.reassembly.refused");
-      return close_connection(self, conn, close_reason::too_slow,
-                              "a record of " + std::to_string(i->second.reader.pending_body())
-                                + " bytes does not fit the reassembly budget now");
-    }
-    if (!*next)
-      return;
-    on_record(self, conn, i->second, std::move(**next));
-  }
 }
 
 void on_connection_lost(node_actor* self, connection_handle conn) {
