@@ -12,7 +12,10 @@
 //   feed_entry{signed}        -> bool             new or newer
 //   insert_unsigned{entry}    -> bool             local only, never gossiped
 //   remove_unsigned{peer}     -> bool
-//   depart{}                  -> bool             departure sent; discovery goes quiet
+//
+// And the subsystem protocols (node/subsystem_api.hpp):
+//   node::depart{}            -> bool             departure sent; discovery goes quiet
+//   node::contribute_status{} -> status_part      its tags and catalog
 //
 // A refused change (a tag list over the limits) answers with an error
 // naming the rejection; nothing is changed then.
@@ -76,8 +79,6 @@ struct remove_unsigned {
   peer_id peer;
 };
 
-struct depart {};
-
 } // namespace mosaik::discovery
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::get_catalog)
@@ -91,4 +92,3 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::sync_with)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::feed_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::insert_unsigned)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::remove_unsigned)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::depart)

@@ -7,6 +7,8 @@
 // is announced, so no remote party can build any of these commands.
 //
 //   await_ready{}          -> ready_info         once the node listens
+//   add_status_contributor{a}                    a answers contribute_status with its part
+//                                                of every status answer (subsystem_api.hpp)
 //   subscribe_links{a}                           a receives link_event and link_rtt messages
 //   register_handler{k, c, a}                    a receives frame_received for kind k on
 //                                                channel c (none: every channel no other
@@ -25,7 +27,9 @@
 //   get_metrics{}          -> std::shared_ptr<metrics::registry>
 //                                                the node's registry, for actors of the
 //                                                same node that count into it
-//   shutdown{}             -> bool               departure sent; the node then quits
+//   shutdown{}             -> bool               departure sent on every link; the node
+//                                                then quits (the links phase of a network's
+//                                                shutdown: network/supervisor.hpp)
 
 #include "actors/core/bytes.hpp"
 #include "actors/core/ids/keys.hpp"
@@ -33,6 +37,7 @@
 #include "actors/core/wire/frame.hpp"
 #include "actors/core/wire/status.hpp"
 #include "actors/metrics/registry.hpp"
+#include "actors/node/subsystem_api.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -46,8 +51,6 @@ struct await_ready {};
 struct ready_info {
   peer_id peer;
   wire::endpoint listen;
-  /// The node's discovery actor (discovery_api.hpp); null when disabled.
-  caf::actor discovery;
 };
 
 struct subscribe_links {
