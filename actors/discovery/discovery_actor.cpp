@@ -206,11 +206,11 @@ caf::behavior behavior(discovery_actor* self) {
 
 } // namespace
 
-caf::actor spawn_discovery(caf::local_actor* parent, caf::actor node, discovery_setup setup,
-                           secret_key key) {
+discovery_handle spawn_discovery(caf::local_actor* parent, node::node_handle node,
+                                 discovery_setup setup, secret_key key) {
   // Arguments travel as shared pointers: CAF 0.17 binds a null reference for
   // spawns without arguments (see spawn_node).
-  auto init = [](discovery_actor* self, caf::actor node, std::shared_ptr<discovery_setup> setup,
+  auto init = [](discovery_actor* self, node::node_handle node, std::shared_ptr<discovery_setup> setup,
                  std::shared_ptr<secret_key> key) {
     auto& st = self->state;
     st.log = log::get("discovery");
@@ -226,9 +226,10 @@ caf::actor spawn_discovery(caf::local_actor* parent, caf::actor node, discovery_
     st.metrics.emplace(*st.registry);
     return behavior(self);
   };
-  return parent->spawn<caf::linked>(init, std::move(node),
-                                  std::make_shared<discovery_setup>(std::move(setup)),
-                                  std::make_shared<secret_key>(std::move(key)));
+  auto spawned = parent->spawn<caf::linked>(init, std::move(node),
+                                            std::make_shared<discovery_setup>(std::move(setup)),
+                                            std::make_shared<secret_key>(std::move(key)));
+  return caf::actor_cast<discovery_handle>(std::move(spawned)); // see discovery_handle
 }
 
 } // namespace mosaik::discovery

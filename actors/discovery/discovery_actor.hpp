@@ -15,7 +15,7 @@
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/wire/handshake.hpp"
 #include "actors/discovery/discovery_api.hpp"
-#include "actors/node/subsystem_api.hpp"
+#include "actors/node/node_api.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -42,8 +42,8 @@ struct discovery_setup {
 /// Spawns the discovery actor of the node actor `node`, linked to `parent`.
 /// The caller registers it with the node for link events, discovery frames
 /// and status.
-caf::actor spawn_discovery(caf::local_actor* parent, caf::actor node, discovery_setup setup,
-                           secret_key key);
+discovery_handle spawn_discovery(caf::local_actor* parent, node::node_handle node,
+                                 discovery_setup setup, secret_key key);
 
 /// Discovery's part of the node's status: its tags and its catalog.
 node::status_part status_part_of(const catalog_snapshot& snap);

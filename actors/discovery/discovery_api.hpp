@@ -23,9 +23,12 @@
 #include "actors/core/discovery/event_queue.hpp"
 #include "actors/core/discovery/peer_info.hpp"
 #include "actors/core/discovery/signed_peer_entry.hpp"
+#include "actors/node/subsystem_api.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <cstdint>
 #include <vector>
@@ -78,6 +81,22 @@ struct insert_unsigned {
 struct remove_unsigned {
   peer_id peer;
 };
+
+/// Discovery's local interface: a wrong message is a compile error for the
+/// sender. The actor itself is untyped (it also takes the node's events and
+/// its own timer), so spawn_discovery hands out an actor_cast of it.
+using discovery_handle = caf::typed_actor<
+  caf::replies_to<get_catalog>::with<catalog_snapshot>,
+  caf::reacts_to<subscribe_discovery>,
+  caf::replies_to<add_tags>::with<bool>,
+  caf::replies_to<remove_tags>::with<bool>,
+  caf::reacts_to<dial_addresses>,
+  caf::replies_to<sync_with>::with<bool>,
+  caf::replies_to<feed_entry>::with<bool>,
+  caf::replies_to<insert_unsigned>::with<bool>,
+  caf::replies_to<remove_unsigned>::with<bool>,
+  caf::replies_to<node::depart>::with<bool>,
+  caf::replies_to<node::contribute_status>::with<node::status_part>>;
 
 } // namespace mosaik::discovery
 

@@ -36,11 +36,11 @@ public:
                                               secret_key key, caf::timespan timeout);
 
   /// The supervisor (network_api.hpp).
-  const caf::actor& actor() const { return supervisor_; }
+  const net::network_handle& actor() const { return supervisor_; }
   /// The node (node_api.hpp): frames, handlers, link events.
-  const caf::actor& node() const { return ready_.node; }
+  const node::node_handle& node() const { return ready_.node; }
   /// The discovery actor (discovery_api.hpp); null when disabled.
-  const caf::actor& discovery() const { return ready_.discovery; }
+  const discovery::discovery_handle& discovery() const { return ready_.discovery; }
   const peer_id& peer() const { return ready_.peer; }
   const wire::endpoint& listen() const { return ready_.listen; }
 
@@ -51,11 +51,11 @@ public:
   expected<bool, std::string> shutdown(caf::timespan timeout);
 
 private:
-  network(caf::actor_system& sys, caf::actor supervisor, net::network_ready ready)
+  network(caf::actor_system& sys, net::network_handle supervisor, net::network_ready ready)
     : sys_(&sys), supervisor_(std::move(supervisor)), ready_(std::move(ready)) {}
 
   caf::actor_system* sys_;
-  caf::actor supervisor_;
+  net::network_handle supervisor_;
   net::network_ready ready_;
 };
 

@@ -13,6 +13,8 @@
 
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/wire/status.hpp"
+#include "actors/discovery/discovery_api.hpp"
+#include "actors/node/node_api.hpp"
 #include "actors/node/subsystem_api.hpp"
 
 #include <caf/actor.hpp>
@@ -26,9 +28,9 @@ struct network_ready {
   peer_id peer;
   wire::endpoint listen;
   /// The node (node_api.hpp): links, frames, link events.
-  caf::actor node;
+  node::node_handle node;
   /// The discovery actor (discovery_api.hpp); null when disabled.
-  caf::actor discovery;
+  discovery::discovery_handle discovery;
 };
 
 /// `step` answers node::depart{} in `phase` (not links: that phase is the
@@ -41,6 +43,14 @@ struct add_departure {
 struct get_status {};
 
 struct shutdown {};
+
+/// The supervisor's interface (a typed actor: a wrong message is a compile
+/// error for the sender).
+using network_handle = caf::typed_actor<
+  caf::replies_to<await_ready>::with<network_ready>,
+  caf::reacts_to<add_departure>,
+  caf::replies_to<get_status>::with<wire::node_status>,
+  caf::replies_to<shutdown>::with<bool>>;
 
 } // namespace mosaik::net
 

@@ -17,10 +17,10 @@ namespace mosaik::net {
 
 namespace {
 
-using supervisor_actor = caf::stateful_actor<supervisor_state>;
+using self_pointer = supervisor_actor*;
 using node::departure_phase;
 
-void fail_start(supervisor_actor* self, const caf::error& err) {
+void fail_start(self_pointer self, const caf::error& err) {
   auto& st = self->state;
   for (auto& rp : st.ready_waiters)
     rp.deliver(err);
@@ -45,21 +45,23 @@ expected<discovery::discovery_setup, std::string> discovery_setup_for(const supe
 }
 
 /// Spawns discovery and registers it with the node and for its departure.
-std::optional<std::string> start_discovery(supervisor_actor* self, const wire::endpoint& listen) {
+std::optional<std::string> start_discovery(self_pointer self, const wire::endpoint& listen) {
   auto& st = self->state;
   auto setup = discovery_setup_for(st, listen);
   if (!setup)
     return setup.error();
   st.discovery = discovery::spawn_discovery(self, st.node, std::move(*setup),
                                             secret_key::from_seed(st.key->seed()));
-  self->send(st.node, node::subscribe_links{st.discovery});
-  self->send(st.node, node::register_handler{wire::frame_kind::discovery, std::nullopt, st.discovery});
-  self->send(st.node, node::add_status_contributor{st.discovery});
-  st.departures[departure_phase::discovery].push_back(st.discovery);
+  // The node delivers events of several kinds: it takes untyped actors.
+  auto events = caf::actor_cast<caf::actor>(st.discovery);
+  self->send(st.node, node::subscribe_links{events});
+  self->send(st.node, node::register_handler{wire::frame_kind::discovery, std::nullopt, events});
+  self->send(st.node, node::add_status_contributor{events});
+  st.departures[departure_phase::discovery].push_back(events);
   return std::nullopt;
 }
 
-void on_node_ready(supervisor_actor* self, const node::ready_info& r) {
+void on_node_ready(self_pointer self, const node::ready_info& r) {
   auto& st = self->state;
   if (st.cfg.discovery) {
     if (auto bad = start_discovery(self, r.listen)) {
@@ -83,7 +85,7 @@ departure_phase next(departure_phase p) {
 
 /// The links phase: the node sends its departure on every link, waits the
 /// departure window and quits; then so does the network.
-void depart_links(supervisor_actor* self, caf::typed_response_promise<bool> rp) {
+void depart_links(self_pointer self, caf::typed_response_promise<bool> rp) {
   auto& st = self->state;
   auto done = [=](bool ok) mutable {
     rp.deliver(ok);
@@ -100,7 +102,7 @@ void depart_links(supervisor_actor* self, caf::typed_response_promise<bool> rp) 
 /// Runs the departure steps of `phase`, all at once, each bounded by the
 /// departure window, then the next phase. A step that does not answer in
 /// time is counted and waited for no longer.
-void run_phase(supervisor_actor* self, departure_phase phase, caf::typed_response_promise<bool> rp) {
+void run_phase(self_pointer self, departure_phase phase, caf::typed_response_promise<bool> rp) {
   auto& st = self->state;
   if (phase == departure_phase::links)
     return depart_links(self, rp);
@@ -121,7 +123,7 @@ void run_phase(supervisor_actor* self, departure_phase phase, caf::typed_respons
             });
 }
 
-caf::behavior supervisor_behavior(supervisor_actor* self) {
+network_handle::behavior_type supervisor_behavior(self_pointer self) {
   auto& st = self->state;
   self->set_down_handler([=](caf::down_msg& dm) {
     for (auto& [phase, steps] : self->state.departures)
@@ -146,7 +148,7 @@ caf::behavior supervisor_behavior(supervisor_actor* self) {
       self->monitor(a.step);
       self->state.departures[a.phase].push_back(a.step);
     },
-    [=](get_status) { self->delegate(self->state.node, node::get_status{}); },
+    [=](get_status) { return self->delegate(self->state.node, node::get_status{}); },
     [=](shutdown) -> caf::result<bool> {
       auto& st = self->state;
       auto rp = self->make_response_promise<bool>();
@@ -171,7 +173,7 @@ spawned_network spawn_network(caf::actor_system& sys, node::node_config cfg, sec
   auto n = node::spawn_node(sys, std::move(node_cfg), secret_key::from_seed(key.seed()));
   // Arguments travel as shared pointers: CAF 0.17 binds a null reference for
   // spawns without arguments (see spawn_node).
-  auto init = [](supervisor_actor* self, caf::actor n, std::shared_ptr<node::node_config> cfg,
+  auto init = [](self_pointer self, node::node_handle n, std::shared_ptr<node::node_config> cfg,
                  std::shared_ptr<secret_key> key) {
     auto& st = self->state;
     st.log = log::get("network");

@@ -13,6 +13,7 @@
 // bootstrap addresses dialled, so no link comes up unseen.
 
 #include "actors/core/ids/keys.hpp"
+#include "actors/network/network_api.hpp"
 #include "actors/node/node_config.hpp"
 
 #include <caf/actor.hpp>
@@ -21,9 +22,9 @@
 namespace mosaik::net {
 
 struct spawned_network {
-  caf::actor supervisor;
+  network_handle supervisor;
   /// The node, for local actors that talk to the links directly.
-  caf::actor node;
+  node::node_handle node;
 };
 
 /// Spawns a network on `sys`, which must have the middleman loaded and

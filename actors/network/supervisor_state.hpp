@@ -5,7 +5,9 @@
 #include "actors/network/network_api.hpp"
 #include "actors/node/node_config.hpp"
 
-#include <caf/response_promise.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include <map>
 #include <memory>
@@ -25,15 +27,17 @@ struct supervisor_state {
   /// settings included).
   node::node_config cfg;
   std::optional<secret_key> key; // the node's key, for discovery's entries
-  caf::actor node;
-  caf::actor discovery; // null when discovery is disabled
+  node::node_handle node;
+  discovery::discovery_handle discovery; // null when discovery is disabled
   std::optional<network_ready> ready;
-  std::vector<caf::response_promise> ready_waiters;
+  std::vector<caf::typed_response_promise<network_ready>> ready_waiters;
   std::map<node::departure_phase, std::vector<caf::actor>> departures;
   bool shutting_down = false;
   std::shared_ptr<spdlog::logger> log;
 
   void count(const std::string& name, std::uint64_t n = 1) { cfg.metrics->counter(name).inc(n); }
 };
+
+using supervisor_actor = network_handle::stateful_base<supervisor_state>;
 
 } // namespace mosaik::net

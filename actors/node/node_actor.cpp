@@ -182,7 +182,7 @@ caf::behavior node_behavior(node_actor* self) {
 
 } // namespace
 
-caf::actor spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
+node_handle spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
   // Passed as a spawn argument rather than captured: CAF 0.17 binds a null
   // reference for spawns without arguments (UBSan reports it).
   auto init = [](node_actor* self, std::shared_ptr<node_config> cfg,
@@ -206,8 +206,10 @@ caf::actor spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
     st.m = node_metrics::bind(*st.metrics);
     return node_behavior(self);
   };
-  return sys.middleman().spawn_broker(init, std::make_shared<node_config>(std::move(cfg)),
-                                     std::make_shared<secret_key>(std::move(key)));
+  auto broker = sys.middleman().spawn_broker(init, std::make_shared<node_config>(std::move(cfg)),
+                                            std::make_shared<secret_key>(std::move(key)));
+  return caf::actor_cast<node_handle>(std::move(broker)); // see node_handle
+
 }
 
 } // namespace mosaik::node

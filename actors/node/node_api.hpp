@@ -41,6 +41,8 @@
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <chrono>
 
@@ -133,6 +135,26 @@ struct get_status {};
 struct get_metrics {};
 
 struct shutdown {};
+
+/// The node's local interface: a message the node does not take, or a reply
+/// handler of the wrong type, is a compile error for the sender. The node
+/// itself is an untyped broker (it must also take CAF's I/O messages, which
+/// are no business of its local users), so spawn_node hands out an
+/// actor_cast of it to this type. Subscribers and handlers stay untyped:
+/// they receive events of several kinds.
+using node_handle = caf::typed_actor<
+  caf::replies_to<await_ready>::with<ready_info>,
+  caf::reacts_to<subscribe_links>,
+  caf::reacts_to<register_handler>,
+  caf::reacts_to<add_status_contributor>,
+  caf::reacts_to<send_frame>,
+  caf::replies_to<try_send_frame>::with<send_outcome>,
+  caf::reacts_to<dial>,
+  caf::reacts_to<release_link>,
+  caf::reacts_to<ban_peer>,
+  caf::replies_to<get_status>::with<wire::node_status>,
+  caf::replies_to<get_metrics>::with<std::shared_ptr<metrics::registry>>,
+  caf::replies_to<shutdown>::with<bool>>;
 
 } // namespace mosaik::node
 

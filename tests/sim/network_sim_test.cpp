@@ -13,6 +13,20 @@ using mosaik::test::sim_cluster;
 
 namespace {
 
+/// Whether a typed handle of type Handle takes a message made of Ts (what
+/// CAF's send checks at compile time).
+template <class Handle, class... Ts>
+constexpr bool takes = caf::response_type_unbox<caf::signatures_of_t<Handle>,
+                                                caf::detail::type_list<Ts...>>::valid;
+
+static_assert(takes<node::node_handle, node::send_frame>);
+static_assert(!takes<node::node_handle, std::string>);
+static_assert(!takes<node::node_handle, discovery::add_tags>);
+static_assert(takes<discovery::discovery_handle, discovery::add_tags>);
+static_assert(!takes<discovery::discovery_handle, node::send_frame>);
+static_assert(takes<net::network_handle, net::shutdown>);
+static_assert(!takes<net::network_handle, node::shutdown>);
+
 /// Answers every request it gets, never: its promises are kept, not broken.
 caf::behavior silent(caf::event_based_actor* self, std::shared_ptr<std::vector<caf::response_promise>> kept) {
   return {

@@ -139,7 +139,7 @@ void sim_cluster::start_all_at_once(std::uint64_t interleaving) {
 }
 
 net::supervisor_state& sim_cluster::supervisor(std::size_t i) {
-  using actor_type = caf::stateful_actor<::mosaik::net::supervisor_state>;
+  using actor_type = ::mosaik::net::supervisor_actor;
   return dynamic_cast<actor_type&>(*caf::actor_cast<caf::abstract_actor*>(supervisors_.at(i))).state;
 }
 
