@@ -25,15 +25,21 @@ millis now(discovery_actor* self) {
   return self->state.unix_time(self->clock().now());
 }
 
+std::string_view describe(departure_cause cause) {
+  switch (cause) {
+    case departure_cause::graceful: return "departed";
+    case departure_cause::purged: return "purged (silent)";
+    case departure_cause::evicted: return "evicted (catalog full)";
+  }
+  return "gone";
+}
+
 void log_event(discovery_actor* self, const event& e) {
   auto& log = *self->state.log;
   std::visit(overloaded{
                [&](const peer_discovered& d) { log.info("discovered peer {}", d.entry.peer().short_hex()); },
                [&](const peer_updated& u) { log.debug("peer {} updated its entry", u.entry.peer().short_hex()); },
-               [&](const peer_departed& d) {
-                 log.info("peer {} {}", d.peer.short_hex(),
-                          d.cause == departure_cause::graceful ? "departed" : "purged (silent)");
-               },
+               [&](const peer_departed& d) { log.info("peer {} {}", d.peer.short_hex(), describe(d.cause)); },
              },
              e);
 }

@@ -23,6 +23,9 @@ discovery_metrics::discovery_metrics(metrics::registry& r)
   for (std::size_t i = 0; i < rejection_count; ++i)
     rejected_[i] = r.counter("mosaik.discovery.rejected",
                              {{"reason", std::string{to_string(static_cast<rejection>(i))}}});
+  for (std::size_t i = 0; i < eviction_reason_count; ++i)
+    evicted_[i] = r.counter("mosaik.discovery.evicted",
+                            {{"reason", std::string{to_string(static_cast<eviction_reason>(i))}}});
 }
 
 void discovery_metrics::update(const engine& eng, millis now) {
@@ -37,6 +40,8 @@ void discovery_metrics::update(const engine& eng, millis now) {
   catch_up(messages_sent_, es.messages_sent());
   for (std::size_t i = 0; i < rejection_count; ++i)
     catch_up(rejected_[i], cs.rejected[i]);
+  for (std::size_t i = 0; i < eviction_reason_count; ++i)
+    catch_up(evicted_[i], cs.evicted[i]);
 }
 
 } // namespace mosaik::discovery

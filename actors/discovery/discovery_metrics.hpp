@@ -11,6 +11,8 @@
 //   mosaik.discovery.catalog.syncs       counter  catalog syncs that completed
 //   mosaik.discovery.messages.sent       counter  announcements, departures, sync messages
 //   mosaik.discovery.rejected{reason}    counter  entries and messages refused, by reason
+//   mosaik.discovery.evicted{reason}     counter  entries a full catalog dropped for a newcomer,
+//                                                 by why the newcomer outranked them
 
 #include "actors/core/discovery/engine.hpp"
 #include "actors/metrics/registry.hpp"
@@ -34,6 +36,7 @@ private:
   metrics::counter syncs_;
   metrics::counter messages_sent_;
   std::array<metrics::counter, rejection_count> rejected_;
+  std::array<metrics::counter, eviction_reason_count> evicted_;
 };
 
 } // namespace mosaik::discovery

@@ -91,6 +91,8 @@ void link_down(node_actor* self, peer_id peer, wire::close_reason reason, const 
 void on_link_frame(node_actor* self, transport::link_entry& l,
                    expected<wire::frame, codec::decode_error>& f);
 void on_heartbeat_tick(node_actor* self);
+/// Sends the frames held back while a chunk was read (held_delivery).
+void release_held(node_actor* self);
 /// Closes the link to `peer` (released) if we dialled it and no persistent
 /// dial keeps it.
 void release(node_actor* self, const peer_id& peer);

@@ -138,9 +138,16 @@ void deliver(node_actor* self, transport::link_entry& l, wire::frame f) {
     st.m.drops(drop_cause::no_handler).inc();
     return consumed(self, l.peer, l.id, cost);
   }
-  auto done = [self, peer = l.peer, id = l.id, cost] { consumed(self, peer, id, cost); };
-  self->request(*h, caf::infinite, frame_received{l.peer, f.kind, f.channel, std::move(f.payload)})
-    .then([done]() { done(); }, [done](caf::error&) { done(); });
+  auto held = std::find_if(st.held.begin(), st.held.end(),
+                           [&](const held_delivery& d) { return d.handler == *h && d.link == l.id; });
+  if (held == st.held.end()) {
+    st.held.push_back({*h, l.id, l.peer, std::move(f), cost});
+    return;
+  }
+  auto& prev = held->frame;
+  self->send(*h, frame_received{held->from, prev.kind, prev.channel, std::move(prev.payload)});
+  held->frame = std::move(f);
+  held->cost += cost;
 }
 
 /// The handler of (kind, channel), else of (kind, none).
@@ -308,6 +315,17 @@ send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f
   }
   self->state.m.drops(drop_cause::link_full).inc();
   return send_outcome::full;
+}
+
+void release_held(node_actor* self) {
+  auto& st = self->state;
+  for (auto& d : st.held) {
+    auto done = [self, peer = d.from, id = d.link, cost = d.cost] { consumed(self, peer, id, cost); };
+    self->request(d.handler, caf::infinite,
+                  frame_received{d.from, d.frame.kind, d.frame.channel, std::move(d.frame.payload)})
+      .then([done]() { done(); }, [done](caf::error&) { done(); });
+  }
+  st.held.clear();
 }
 
 void on_heartbeat_tick(node_actor* self) {

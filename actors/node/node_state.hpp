@@ -31,6 +31,18 @@
 
 namespace mosaik::node {
 
+/// The last data frame for a handler from the chunk being read, held back
+/// to go as a request: its answer stands for every frame of that chunk sent
+/// to the handler before it (a mailbox is FIFO), so one answer per handler
+/// and chunk returns the credit of all of them.
+struct held_delivery {
+  caf::actor handler;
+  std::uint64_t link = 0; // link_entry::id
+  peer_id from;
+  wire::frame frame;
+  std::uint64_t cost = 0; // of this frame and the ones sent before it
+};
+
 struct node_state {
   static inline const char* name = "mosaik.node";
 
@@ -48,6 +60,8 @@ struct node_state {
   std::map<peer_id, transport::link_entry> links;
   std::map<caf::io::connection_handle, peer_id> by_conn; // the linked connections
   std::set<caf::io::connection_handle> unflushed; // written since the last flush
+  std::size_t reassembly_reserved = 0; // bytes large records under way hold, node-wide
+  std::vector<held_delivery> held;     // while a chunk is read (node_links.cpp)
   std::map<std::uint64_t, transport::dial_entry> dials;
   std::uint64_t next_dial_id = 1;
   std::uint64_t next_generation = 1;

@@ -63,6 +63,7 @@ void end_connection(node_actor* self, connection_handle conn, close_reason reaso
     write_frame(self, conn, close_frame(reason, detail));
   }
   auto c = std::move(i->second);
+  st.reassembly_reserved -= c.reserved;
   st.conns.erase(i);
   st.unflushed.erase(conn);
   self->flush(conn);
@@ -74,6 +75,23 @@ void end_connection(node_actor* self, connection_handle conn, close_reason reaso
   } else if (c.current == connection::phase::handshake) {
     on_handshake_ended(self, c, reason, detail);
   }
+}
+
+/// A large record under way holds its size from the node's budget until it
+/// is complete; false when the budget cannot cover it.
+bool reserve_reassembly(node_state& st, connection& c) {
+  auto need = c.reader.pending_body();
+  if (need <= st.cfg.link.large_record)
+    need = 0;
+  if (need == c.reserved)
+    return true;
+  st.reassembly_reserved -= c.reserved;
+  c.reserved = 0;
+  if (st.reassembly_reserved + need > st.cfg.link.reassembly_budget)
+    return false;
+  st.reassembly_reserved += need;
+  c.reserved = need;
+  return true;
 }
 
 void on_record(node_actor* self, connection_handle conn, connection& c, bytes body) {
@@ -110,6 +128,9 @@ void on_record(node_actor* self, connection_handle conn, connection& c, bytes bo
 
 } // namespace
 
+/// The records of `chunk`, each acted on in turn.
+void read_records(node_actor* self, connection_handle conn, byte_view chunk);
+
 std::pair<std::size_t, std::size_t> node_state::from_source(const std::string& source) const {
   std::size_t all = 0;
   std::size_t handshaking = 0;
@@ -138,6 +159,11 @@ void on_new_connection(node_actor* self, connection_handle conn) {
 }
 
 void on_data(node_actor* self, connection_handle conn, byte_view chunk) {
+  read_records(self, conn, chunk);
+  release_held(self);
+}
+
+void read_records(node_actor* self, connection_handle conn, byte_view chunk) {
   auto& st = self->state;
   if (auto i = st.conns.find(conn); i != st.conns.end())
     i->second.reader.feed(chunk);
@@ -149,6 +175,12 @@ void on_data(node_actor* self, connection_handle conn, byte_view chunk) {
       return close_connection(self, conn, close_reason::protocol_violation,
                               "a record of " + std::to_string(next.error().declared)
                                 + " bytes over the cap of " + std::to_string(next.error().cap));
+    }
+    if (!reserve_reassembly(st, i->second)) {
+      st.count("mosaik.network.link.reassembly.refused");
+      return close_connection(self, conn, close_reason::too_slow,
+                              "a record of " + std::to_string(i->second.reader.pending_body())
+                                + " bytes does not fit the reassembly budget now");
     }
     if (!*next)
       return;

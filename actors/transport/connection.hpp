@@ -34,6 +34,7 @@ struct connection {
   std::optional<link::aead_opener> rx; // set once the peer's proof verified
   std::uint64_t dial = 0;              // the dial this connection serves (dialer side)
   std::uint64_t generation = 0;        // tags its handshake deadline
+  std::size_t reserved = 0;            // of the node's reassembly budget, for a large record
 };
 
 } // namespace mosaik::transport

@@ -4,6 +4,7 @@
 // carries its catalog, links beyond the gossip set are released without
 // churn, and a peer sending garbage discovery frames is banned.
 #include "actors/discovery/discovery_api.hpp"
+#include "schemas/codec/discovery_codec.hpp"
 #include "schemas/codec/frame_codec.hpp"
 #include "tests/support/sim_cluster.hpp"
 
@@ -242,6 +243,46 @@ TEST_CASE("sim discovery actor: a peer that sends garbage discovery frames is ba
   CHECK_FALSE(again.handshake(mallory, "sim", 0x62));
   CHECK(c.linked(0, 1));
   CHECK(c.downs(0, 1) == 0);
+}
+
+TEST_CASE("sim discovery actor: a full catalog evicts for newer entries and counts it - impossible start times are refused") {
+  star_cluster c{2, 67};
+  c.config(0).discovery->max_peers = 2;
+  c.start_all();
+  REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.catalogs_converged(); }, 3 * interval));
+  // A linked peer of its own identity relays self-signed entries of made-up
+  // peers; node 1's entry is linked, so the made-up ones can only displace
+  // each other.
+  secret_key::seed_type relayer_seed;
+  relayer_seed.fill(0x67);
+  auto r = c.open_raw(1, 0);
+  REQUIRE(r.handshake(secret_key::from_seed(relayer_seed), "sim", 0x67));
+  auto relay = [&](std::vector<std::uint8_t> keys, std::int64_t start) {
+    discovery::announce a;
+    auto now_ms = c.discovery_now(0).count();
+    for (auto n : keys) {
+      secret_key::seed_type seed;
+      seed.fill(n);
+      auto key = secret_key::from_seed(seed);
+      discovery::peer_entry e{"mosaik-cpp/junk", c.discovery(0).eng->catalog().network(),
+                              key.public_id(), {start == 0 ? now_ms : start, now_ms}};
+      a.entries.push_back(*discovery::signed_peer_entry::sign(std::move(e), key));
+    }
+    r.write_frame({wire::frame_kind::discovery, 0, codec::encode_discovery(a), {}});
+    c.run(100ms);
+  };
+  relay({201}, 0);
+  relay({202}, 0); // newer than 201's: evicts it
+  relay({203, 204}, 0); // 203 evicts 202; 204 ties with 203 and is refused
+  relay({205}, INT64_MAX);
+  auto& m = *c.state(0).metrics;
+  CHECK(m.value("mosaik.discovery.evicted", {{"reason", "older"}}) == 2);
+  CHECK(m.value("mosaik.discovery.evicted", {{"reason", "relayer_load"}}) == 0);
+  CHECK(m.value("mosaik.discovery.rejected", {{"reason", "catalog_full"}}) == 1);
+  CHECK(m.value("mosaik.discovery.rejected", {{"reason", "bad_start"}}) == 1);
+  CHECK(m.value("mosaik.discovery.catalog.size") == 2);
+  CHECK(c.entry(0, 1).has_value());
+  CHECK(c.linked(0, 1)); // none of this is worth a ban
 }
 
 TEST_CASE("sim discovery actor: a silent node is purged after purge_after; restarted, it is back with a newer version") {

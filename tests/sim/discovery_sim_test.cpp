@@ -1,5 +1,6 @@
 // Whole-network discovery properties on the deterministic simulator:
-// convergence, partitions, departures, purging and hostile input.
+// convergence, partitions, departures, purging, hostile input and a catalog
+// flood.
 #include "schemas/codec/discovery_codec.hpp"
 #include "tests/support/discovery_sim.hpp"
 
@@ -267,4 +268,58 @@ TEST_CASE("discovery sim: forged, replayed and wrong-network entries never enter
     if (i != 8)
       CHECK(cat.stats().rejected_of(rejection::time_drift) == 1);
   }
+}
+
+TEST_CASE("discovery sim: a late joiner gets into catalogs an attacker flooded full, and stays") {
+  auto opts = options(16, 12);
+  opts.cfg.max_peers = 40;
+  opts.cfg.max_peers_per_relayer = 20;
+  opts.cfg.purge_after = 30 * interval; // the junk outlives the test
+  opts.last_starts_at = 6 * interval;
+  discovery_sim s{opts};
+  const std::size_t attacker = 3;
+  const std::size_t late = s.size() - 1;
+  converge(s);
+  // The attacker relays 60 fresh self-signed entries to every honest node
+  // (its quota is 20); the honest nodes forward what they accept.
+  auto now_ms = s.now().count();
+  std::uint32_t next = 0;
+  for (std::size_t to = 0; to < late; ++to) {
+    if (to == attacker)
+      continue;
+    announce junk;
+    for (int k = 0; k < 60; ++k) {
+      secret_key::seed_type seed;
+      seed.fill(0xEE);
+      for (std::size_t b = 0; b < 4; ++b)
+        seed[b] = static_cast<std::uint8_t>(next >> (8 * b));
+      ++next;
+      auto key = secret_key::from_seed(seed);
+      peer_entry e{"mosaik-cpp/junk", s.node(0).catalog().network(), key.public_id(), {now_ms, now_ms}};
+      junk.entries.push_back(*signed_peer_entry::sign(std::move(e), key));
+    }
+    s.inject(attacker, to, codec::encode_discovery(junk));
+  }
+  auto full = [&] { // every honest catalog but the late joiner's
+    for (std::size_t i = 0; i < late; ++i)
+      if (i != attacker && s.node(i).catalog().peers_count(s.now()) != opts.cfg.max_peers)
+        return false;
+    return true;
+  };
+  s.run_until(*opts.last_starts_at - millis{1});
+  REQUIRE(full());
+  CHECK(s.converged()); // the honest nodes kept each other meanwhile
+  for (std::size_t i = 0; i < late; ++i)
+    if (i != attacker)
+      CHECK(s.node(i).catalog().stats().rejected_of(rejection::relayer_quota) > 0);
+
+  REQUIRE(s.run_until([&] { return s.alive(late) && s.converged(); }, 5 * interval));
+  s.run_for(3 * interval);
+  CHECK(s.converged());
+  CHECK(full());
+  std::uint64_t evicted = 0;
+  for (std::size_t i = 0; i < late; ++i)
+    for (auto n : s.node(i).catalog().stats().evicted)
+      evicted += n;
+  CHECK(evicted > 0);
 }

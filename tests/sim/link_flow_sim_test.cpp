@@ -151,3 +151,58 @@ TEST_CASE("sim flow: a peer that sends past its credit loses the link") {
   CHECK(c.state(0).links.count(mallory.public_id()) == 0);
   CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "protocol_violation"}}) == 1);
 }
+
+TEST_CASE("sim flow: partial large records on many links share one node-wide budget") {
+  sim_cluster c{2, 84};
+  c.config(0).link.reassembly_budget = 200 << 10;
+  c.start(0);
+  auto stranger = [&](std::uint8_t fill) {
+    secret_key::seed_type s;
+    s.fill(fill);
+    auto r = c.open_raw(1, 0);
+    REQUIRE(r.handshake(secret_key::from_seed(s), "sim", fill));
+    return r;
+  };
+  // A header announcing 150 KiB, then only part of the body.
+  auto start_large = [](mosaik::test::raw_connection& r) {
+    bytes partial{0x00, 0x02, 0x58, 0x00}; // 153600 bytes
+    partial.resize(4 + 1000, 0x11);
+    r.write(std::move(partial));
+  };
+  auto a = stranger(0x91);
+  auto b = stranger(0x92);
+  start_large(a);
+  CHECK(c.state(0).reassembly_reserved == 153600);
+  start_large(b); // would hold 300 KiB in all: refused
+  CHECK(c.counter(0, "mosaik.network.link.reassembly.refused") == 1);
+  CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "too_slow"}}) == 1);
+  CHECK(c.state(0).links.size() == 1);
+  // The first one gives up: its reservation goes with it, and a newcomer fits.
+  auto a_peer = c.state(0).links.begin()->first;
+  caf::anon_send(c.node_actor(0), ::mosaik::node::ban_peer{a_peer, 1s});
+  c.run_messages();
+  CHECK(c.state(0).reassembly_reserved == 0);
+  auto d = stranger(0x93);
+  start_large(d);
+  CHECK(c.state(0).reassembly_reserved == 153600);
+  CHECK(c.state(0).links.size() == 1);
+}
+
+TEST_CASE("sim flow: frames that arrive together cost one answer, which returns all their credit") {
+  flow_pair c{85, 8, 4};
+  for (int i = 0; i < 6; ++i)
+    caf::anon_send(c.node_actor(1), ::mosaik::node::send_frame{c.peer(0), frame_kind::stream, {},
+                                                               bytes(payload, 'b')});
+  c.run_messages(); // one write, one read: the six frames come in one chunk
+  REQUIRE(c.sink_state.got.size() == 6);
+  CHECK(c.sink_state.held.size() == 6);
+  CHECK(std::count_if(c.sink_state.held.begin(), c.sink_state.held.end(),
+                      [](const caf::response_promise& rp) { return !rp.async(); })
+        == 1);
+  auto& window = c.state(0).links.at(c.peer(1)).receive;
+  CHECK(window.outstanding() == 6 * cost);
+  caf::anon_send(c.sink, release_all{});
+  c.run_messages();
+  CHECK(window.outstanding() == 0);
+  CHECK(c.state(1).links.at(c.peer(0)).send.credit() == 8 * cost);
+}

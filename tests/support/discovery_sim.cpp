@@ -37,6 +37,8 @@ discovery_sim::discovery_sim(discovery_sim_options opts)
     by_address_.emplace(address_of(i), i);
     // The bootstrap node is up first; the others join within start_spread.
     nodes_[i].start_at = i == 0 ? millis{0} : millis{rng_.between(1, opts_.start_spread.count())};
+    if (opts_.last_starts_at && i + 1 == nodes_.size())
+      nodes_[i].start_at = *opts_.last_starts_at;
     schedule(nodes_[i].start_at, kind::start, i);
   }
 }

@@ -4,6 +4,7 @@
 #include "actors/core/discovery/config.hpp"
 
 #include <cstdint>
+#include <optional>
 
 namespace mosaik::sim {
 
@@ -22,6 +23,8 @@ struct discovery_sim_options {
   discovery::millis link_timeout{2'000};
   /// Nodes start at uniform times in [0, start_spread].
   discovery::millis start_spread{100};
+  /// When set, the last node starts at this elapsed time instead (a late joiner).
+  std::optional<discovery::millis> last_starts_at;
   /// Unix time at simulated time zero.
   discovery::millis epoch{1'700'000'000'000};
   /// Every node but the first bootstraps from the first one.

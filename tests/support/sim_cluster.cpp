@@ -249,7 +249,7 @@ void sim_cluster::crash(std::size_t i, crash_mode mode) {
   if (!started(i))
     return;
   auto& n = (*this)[i];
-  // From a quiet network, so that only whole BASP frames are in flight below.
+  // From a quiet network, so that only whole records are in flight below.
   run_messages();
   isolate(n);
   caf::anon_send_exit(nodes_[i], caf::exit_reason::kill);

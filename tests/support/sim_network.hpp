@@ -40,13 +40,13 @@ public:
   explicit sim_network_base(size_t num_nodes) {
     for (size_t i = 0; i < num_nodes; ++i)
       nodes_.emplace_back(std::make_unique<node>([this] { run_messages(); }));
-    run_messages(); // let middlemen / BASP brokers initialize
+    run_messages(); // let the middlemen initialize
   }
 
   virtual ~sim_network_base() {
     // Each node's ~test_coordinator_fixture() calls its own run(), which
     // fires timers until none are left. Any periodic timer (Raft heartbeat,
-    // election timer, BASP heartbeat) would make that loop forever, so drop
+    // election timer, link heartbeat) would make that loop forever, so drop
     // all pending timers first (actor_clock::cancel_all()), then deliver what
     // is left and destroy the nodes in reverse order.
     for (auto& n : nodes_)
@@ -76,10 +76,10 @@ public:
 
   // -- connection setup -------------------------------------------------------
 
-  /// Makes `client`'s next mm.remote_actor(host, port) connect to `server`.
-  /// All connections to the same (server, port) share one accept handle, so
-  /// several clients can connect to one published actor. Call this BEFORE
-  /// server.publish(...) or at least before client.remote_actor(...).
+  /// Makes `client`'s next connect to (host, port) reach `server`. All
+  /// connections to the same (server, port) share one accept handle, so
+  /// several clients can connect to one listening broker. Call it before
+  /// the client connects.
   link& prepare_connection(node& server, node& client, const std::string& host,
                            uint16_t port) {
     auto key = std::make_pair(&server, port);
@@ -105,7 +105,7 @@ public:
     return links_.back();
   }
 
-  /// Makes `server` able to publish on `port` (a simulated listening socket),
+  /// Makes `server` able to listen on `port` (a simulated listening socket),
   /// before any client connects. prepare_connection() reuses it.
   accept_handle listen(node& server, uint16_t port) {
     auto key = std::make_pair(&server, port);
@@ -116,20 +116,10 @@ public:
     return i->second;
   }
 
-  /// prepare_connection + client.remote_actor<Handle>(host, port). The
-  /// blocking remote_actor() call completes because test_node_fixture
-  /// installs an after_next_enqueue hook that runs run_messages().
-  template <class Handle = caf::actor>
-  Handle connect(node& client, node& server, const std::string& host,
-                 uint16_t port) {
-    prepare_connection(server, client, host, port);
-    return client.template remote_actor<Handle>(host, port);
-  }
-
   // -- driving the simulation -------------------------------------------------
 
   /// One unit of progress on node `n`: one actor message, one runnable of the
-  /// multiplexer (e.g. the BASP broker), incoming bytes, or an accept.
+  /// multiplexer (e.g. a node's broker), incoming bytes, or an accept.
   static bool step(node& n) {
     return n.sched.try_run_once() || n.mpx.try_exec_runnable()
            || n.mpx.read_data() || n.mpx.try_accept_connection();
@@ -222,9 +212,9 @@ public:
 
   /// Stops delivering bytes between `x` and `y` in both directions (network
   /// partition / long stall). Bytes keep queuing in the simulated network
-  /// buffers (nothing is lost, the TCP connections stay "open", BASP does not
-  /// notice unless heartbeats are enabled). heal() delivers the backlog in
-  /// order, i.e. partition+heal == delayed delivery.
+  /// buffers (nothing is lost, the TCP connections stay "open" until the
+  /// links' heartbeats give up). New connections between them are held too.
+  /// heal() delivers the backlog in order: partition+heal == delayed delivery.
   void partition(node& x, node& y) {
     set_blocked(x, y, true);
   }
@@ -256,13 +246,9 @@ public:
     return result;
   }
 
-  /// Discards all bytes in flight between `x` and `y` (message loss without
-  /// disconnect). SAFE ONLY while partitioned (or before any read), because
-  /// then the buffers hold complete BASP frames; dropping half a frame
-  /// desynchronizes the BASP stream. Dropping BASP control frames (handshake,
-  /// announce_proxy, down_message) confuses BASP -- only drop app traffic.
-  /// Real TCP never loses data without resetting; use this to test app-level
-  /// retransmission (e.g. Raft AppendEntries retries).
+  /// Discards all bytes in flight between `x` and `y` (bytes lost without a
+  /// disconnect). Real TCP never does this: on a link it models tampering,
+  /// and the next sealed record fails to open, which ends the link.
   size_t drop_in_flight(node& x, node& y) {
     size_t dropped = 0;
     for (auto& l : links_between(x, y)) {
@@ -275,12 +261,9 @@ public:
     return dropped;
   }
 
-  /// Simulates a connection reset between `x` and `y`: both BASP brokers get
-  /// a connection_closed_msg (via manager::io_failure), drop the route,
-  /// kill their proxies for the peer node with
-  /// exit_reason::remote_link_unreachable (-> down_msg to monitors,
-  /// exit_msg to linked actors) and fail pending requests.
-  /// Reconnect afterwards with connect(...) (a fresh prepared connection).
+  /// Simulates a connection reset between `x` and `y`: the brokers on both
+  /// ends get a connection_closed_msg (via manager::io_failure). New
+  /// connections need fresh prepared ones (prepare_connection).
   void disconnect(node& x, node& y) {
     for (auto& l : links_between(x, y)) {
       if (l->client->mpx.impl_ptr(l->client_hdl) == nullptr)

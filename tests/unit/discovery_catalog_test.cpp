@@ -105,7 +105,7 @@ TEST_CASE("catalog: wrong network, own id, oversize and clock drift are refused"
   auto drift = f.cfg.max_time_drift + millis{1};
   auto ahead = signed_entry_of(f.a, t0.count(), (t0 + drift).count());
   CHECK(f.cat.ingest(ahead, f.relay, t0).error() == rejection::time_drift);
-  auto behind = signed_entry_of(f.a, t0.count(), (t0 - drift).count());
+  auto behind = signed_entry_of(f.a, (t0 - drift).count(), (t0 - drift).count());
   CHECK(f.cat.ingest(behind, f.relay, t0).error() == rejection::time_drift);
   auto extreme = signed_entry_of(f.a, INT64_MIN, INT64_MIN);
   CHECK(f.cat.ingest(extreme, f.relay, t0).error() == rejection::time_drift);
@@ -290,4 +290,161 @@ TEST_CASE("catalog: sync summaries select exactly what the other side lacks") {
   CHECK(missing[1].entry == va);
   CHECK(missing[1].age == millis{300});
   CHECK(f.cat.newer_than(f.cat.summary(later), later).empty());
+}
+
+namespace {
+
+/// Distinct keys beyond key_of's 256.
+secret_key key_at(std::uint32_t i) {
+  secret_key::seed_type seed;
+  seed.fill(0x5A);
+  for (std::size_t b = 0; b < 4; ++b)
+    seed[b] = static_cast<std::uint8_t>(i >> (8 * b));
+  return secret_key::from_seed(seed);
+}
+
+/// `relay` relays `count` self-signed entries of fresh keys from `*next` on.
+void flood(catalog& cat, const peer_id& relay, std::uint32_t& next, std::size_t count, millis now) {
+  for (std::size_t i = 0; i < count; ++i)
+    (void)cat.ingest(signed_entry_of(key_at(next++), now.count(), now.count()), relay, now);
+}
+
+} // namespace
+
+TEST_CASE("catalog: start times before the epoch or after the update are refused and counted") {
+  fixture f;
+  auto now_ms = t0.count();
+  for (auto start : {INT64_MAX, now_ms + 1, std::int64_t{-1}, INT64_MIN}) {
+    CAPTURE(start);
+    CHECK(f.cat.ingest(signed_entry_of(f.a, start, now_ms), f.relay, t0).error()
+          == rejection::bad_start);
+  }
+  CHECK(f.cat.stats().rejected_of(rejection::bad_start) == 4);
+  CHECK(f.cat.penalties().score(f.relay, t0) == 4 * f.cfg.penalties.time_drift);
+  CHECK(f.cat.peers_count(t0) == 0);
+  // Start at the epoch, or equal to the update, is fine.
+  CHECK(f.cat.ingest(signed_entry_of(f.b, 0, now_ms), f.relay, t0));
+  REQUIRE(f.cat.ingest(signed_entry_of(f.a, now_ms, now_ms), f.relay, t0));
+
+  // A departure's last version is held to the same rules, and its update
+  // may not lie in the future either.
+  auto bye = [&](entry_version v) { return departure::sign(test_network(), f.a, v, t0); };
+  CHECK(f.cat.ingest_departure(bye({INT64_MAX, now_ms}), f.relay, t0) == rejection::bad_start);
+  auto ahead = now_ms + f.cfg.max_time_drift.count() + 1;
+  CHECK(f.cat.ingest_departure(bye({now_ms, ahead}), f.relay, t0) == rejection::time_drift);
+  CHECK(f.cat.get(f.a.public_id(), t0).has_value());
+  CHECK_FALSE(f.cat.ingest_departure(bye({now_ms, now_ms}), f.relay, t0).has_value());
+}
+
+TEST_CASE("catalog: one relayer inserts at most max_peers_per_relayer entries, uncharged") {
+  auto cfg = test_config();
+  cfg.max_peers_per_relayer = 2;
+  fixture f{cfg};
+  auto c = key_of(3);
+  REQUIRE(f.cat.ingest(signed_entry_of(f.a, t0.count(), t0.count()), f.relay, t0));
+  REQUIRE(f.cat.ingest(signed_entry_of(f.b, t0.count(), t0.count()), f.relay, t0));
+  CHECK(f.cat.ingest(signed_entry_of(c, t0.count(), t0.count()), f.relay, t0).error()
+        == rejection::relayer_quota);
+  CHECK(f.cat.stats().rejected_of(rejection::relayer_quota) == 1);
+  CHECK(f.cat.penalties().score(f.relay, t0) == 0);
+  // Its entries still refresh; another relayer, the local API and a linked
+  // peer's own entry are not held to its quota.
+  CHECK(f.cat.ingest(signed_entry_of(f.a, t0.count(), t0.count() + 1), f.relay, t0));
+  CHECK(f.cat.ingest(signed_entry_of(c, t0.count(), t0.count()), key_of(51).public_id(), t0));
+  CHECK(f.cat.ingest(signed_entry_of(key_of(4), t0.count(), t0.count()), std::nullopt, t0));
+  f.cat.set_linked(key_of(5).public_id(), true);
+  CHECK(f.cat.ingest(signed_entry_of(key_of(5), t0.count(), t0.count()), f.relay, t0));
+  CHECK(f.cat.peers_count(t0) == 5);
+}
+
+TEST_CASE("catalog: a full catalog evicts the lowest entry for a newcomer that outranks it") {
+  auto cfg = test_config();
+  cfg.max_peers = 2;
+  fixture f{cfg};
+  REQUIRE(f.cat.ingest(signed_entry_of(f.a, t0.count(), t0.count()), f.relay, t0));
+  REQUIRE(f.cat.ingest(signed_entry_of(f.b, t0.count(), t0.count() + 1), f.relay, t0 + millis{1}));
+  (void)f.cat.take_events();
+  // Another relayer holds fewer entries: the relay's oldest goes.
+  auto now = t0 + millis{2};
+  auto c = signed_entry_of(key_of(3), now.count(), now.count());
+  CHECK(*f.cat.ingest(c, key_of(51).public_id(), now) == accepted::discovered);
+  auto events = f.cat.take_events();
+  REQUIRE(events.size() == 2);
+  REQUIRE(holds<peer_departed>(events, 0));
+  CHECK(std::get<peer_departed>(events[0]).peer == f.a.public_id());
+  CHECK(std::get<peer_departed>(events[0]).cause == departure_cause::evicted);
+  CHECK(holds<peer_discovered>(events, 1));
+  CHECK(f.cat.stats().evicted_of(eviction_reason::relayer_load) == 1);
+  CHECK_FALSE(f.cat.get(f.a.public_id(), now).has_value());
+  CHECK(f.cat.peers_count(now) == 2);
+  CHECK(f.cat.summary(now).size() == 3);
+  // Unlike a departure, eviction does not block the peer's next version:
+  // a relay lighter than the heaviest brings it back, evicting by age.
+  CHECK(*f.cat.ingest(signed_entry_of(f.a, t0.count(), now.count()), std::nullopt, now)
+        == accepted::discovered);
+  CHECK(f.cat.stats().evicted_of(eviction_reason::older) == 1);
+  CHECK_FALSE(f.cat.get(f.b.public_id(), now).has_value());
+}
+
+TEST_CASE("catalog: a linked peer's entry keeps its place however old - unlinked, it may go") {
+  auto cfg = test_config();
+  cfg.max_peers = 2;
+  fixture f{cfg};
+  f.cat.set_linked(f.a.public_id(), true);
+  REQUIRE(f.cat.ingest(signed_entry_of(f.a, t0.count(), t0.count()), f.a.public_id(), t0));
+  REQUIRE(f.cat.ingest(signed_entry_of(f.b, t0.count(), t0.count()), f.relay, t0));
+  auto later = t0 + 3 * cfg.announce_interval; // neither entry is recent now
+  auto junk = [&](std::uint8_t n) {
+    return f.cat.ingest(signed_entry_of(key_of(n), later.count(), later.count()),
+                        key_of(51).public_id(), later);
+  };
+  REQUIRE(junk(10));
+  CHECK_FALSE(f.cat.get(f.b.public_id(), later).has_value());
+  CHECK(f.cat.stats().evicted_of(eviction_reason::not_recent) == 1);
+  // Only the relayed newcomer is left to displace, and it ties.
+  CHECK(junk(11).error() == rejection::catalog_full);
+  CHECK(f.cat.get(f.a.public_id(), later).has_value());
+  f.cat.set_linked(f.a.public_id(), false);
+  REQUIRE(junk(12));
+  CHECK_FALSE(f.cat.get(f.a.public_id(), later).has_value());
+  CHECK(f.cat.stats().evicted_of(eviction_reason::not_recent) == 2);
+}
+
+TEST_CASE("catalog: 4096+ self-signed entries relayed by one peer do not lock out an honest newcomer") {
+  fixture f; // the default max_peers
+  std::uint32_t next = 0;
+  flood(f.cat, f.relay, next, f.cfg.max_peers + 4, t0);
+  auto honest_relay = key_of(60).public_id();
+  auto now = t0 + millis{1};
+  CHECK(f.cat.ingest(signed_entry_of(f.a, now.count(), now.count()), honest_relay, now));
+  // More of the same changes nothing.
+  flood(f.cat, f.relay, next, f.cfg.max_peers, now);
+  CHECK(f.cat.get_signed(f.a.public_id(), now) != nullptr);
+  CHECK(f.cat.stats().rejected_of(rejection::relayer_quota) >= f.cfg.max_peers);
+}
+
+TEST_CASE("catalog: attackers on five links fill the catalog - an honest newcomer still gets in and stays") {
+  fixture f; // the default max_peers and quota
+  std::vector<peer_id> attackers;
+  for (std::uint8_t i = 0; i < 5; ++i)
+    attackers.push_back(key_of(static_cast<std::uint8_t>(70 + i)).public_id());
+  std::uint32_t next = 0;
+  for (const auto& a : attackers)
+    flood(f.cat, a, next, f.cfg.max_peers_per_relayer + 100, t0);
+  REQUIRE(f.cat.peers_count(t0) == f.cfg.max_peers);
+  CHECK(f.cat.stats().evicted_of(eviction_reason::relayer_load) > 0);
+
+  // The honest peer heartbeats every interval, as live peers do, while the
+  // attackers keep relaying fresh entries.
+  auto honest_relay = key_of(60).public_id();
+  for (int round = 0; round < 3; ++round) {
+    auto now = t0 + round * f.cfg.announce_interval + millis{1};
+    CAPTURE(round);
+    CHECK(f.cat.ingest(signed_entry_of(f.a, t0.count(), now.count()), honest_relay, now));
+    for (const auto& a : attackers)
+      flood(f.cat, a, next, 200, now);
+    CHECK(f.cat.get_signed(f.a.public_id(), now) != nullptr);
+    CHECK(f.cat.peers_count(now) == f.cfg.max_peers);
+  }
+  CHECK(f.cat.stats().rejected_of(rejection::catalog_full) > 0);
 }

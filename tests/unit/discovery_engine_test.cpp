@@ -373,6 +373,38 @@ TEST_CASE("engine: bad input charges the sender - a ban is reported and the send
   CHECK(e.take_output().releases == std::vector<peer_id>{liar});
 }
 
+TEST_CASE("engine: while linked a peer's entry keeps its place in a full catalog") {
+  auto cfg = test_config();
+  cfg.max_peers = 2;
+  auto e = make_engine(1, cfg);
+  auto friend_key = key_of(2);
+  auto junk_relay = key_of(3).public_id();
+  e.on_link_up(friend_key.public_id(), t0);
+  e.on_message(friend_key.public_id(), announce{{signed_entry_of(friend_key, t0.count(), t0.count())}},
+               t0);
+  // Long after (the friend's entry is no longer recent), a relay floods.
+  auto later = t0 + 3 * cfg.announce_interval;
+  e.on_link_up(junk_relay, later);
+  auto junk = [&](std::uint8_t n, millis at) {
+    e.on_message(junk_relay, announce{{signed_entry_of(key_of(n), at.count(), at.count())}}, at);
+  };
+  junk(10, later);
+  junk(11, later);
+  CHECK(e.catalog().get(friend_key.public_id(), later).has_value());
+  CHECK(e.catalog().stats().rejected_of(rejection::catalog_full) == 1);
+  (void)e.take_output();
+  // Once the link is down its entry is just another old one.
+  e.on_link_down(friend_key.public_id(), later);
+  junk(12, later + millis{1});
+  CHECK_FALSE(e.catalog().get(friend_key.public_id(), later).has_value());
+  CHECK(e.catalog().stats().evicted_of(eviction_reason::not_recent) == 1);
+  auto events = e.take_output().events;
+  CHECK(std::any_of(events.begin(), events.end(), [&](const event& ev) {
+    auto* d = std::get_if<peer_departed>(&ev);
+    return d && d->peer == friend_key.public_id() && d->cause == departure_cause::evicted;
+  }));
+}
+
 TEST_CASE("engine: undecodable bytes, oversized messages and unsolicited chunks are charged") {
   auto cfg = test_config();
   auto e = make_engine(1, cfg);

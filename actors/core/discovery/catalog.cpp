@@ -4,8 +4,21 @@
 
 namespace mosaik::discovery {
 
+namespace {
+
+/// A run cannot start before the epoch or after its own latest update (so,
+/// with update_ms drift-checked, not in the future either).
+bool bad_start(const entry_version& v) {
+  return v.start_ms < 0 || v.start_ms > v.update_ms;
+}
+
+} // namespace
+
 catalog::catalog(config cfg, signed_peer_entry local)
-  : cfg_(std::move(cfg)), local_(std::move(local)), penalties_(cfg_.penalties) {}
+  : cfg_(std::move(cfg)), local_(std::move(local)),
+    // A live peer re-signs at least every interval * (1 + jitter) < 2 intervals.
+    admission_(cfg_.max_peers, cfg_.max_peers_per_relayer, 2 * cfg_.announce_interval),
+    penalties_(cfg_.penalties) {}
 
 void catalog::set_local(signed_peer_entry e) {
   if (e.peer() == local_.peer() && e.version() > local_.version())
@@ -16,7 +29,11 @@ bool catalog::drifted(std::int64_t their_ms, millis seen_at) const {
   // Compared without subtracting their value: it comes off the wire and may
   // be anything, including INT64_MIN.
   auto drift = cfg_.max_time_drift.count();
-  return their_ms < seen_at.count() - drift || their_ms > seen_at.count() + drift;
+  return their_ms < seen_at.count() - drift || ahead(their_ms, seen_at);
+}
+
+bool catalog::ahead(std::int64_t their_ms, millis seen_at) const {
+  return their_ms > seen_at.count() + cfg_.max_time_drift.count();
 }
 
 rejection catalog::refuse(rejection why, const std::optional<peer_id>& sender, millis now) {
@@ -32,43 +49,62 @@ void catalog::penalise(const peer_id& sender, rejection why, millis now) {
   refuse(why, sender, now);
 }
 
+std::optional<rejection> catalog::screen(const peer_entry& entry, millis seen_at,
+                                         millis age) const {
+  if (entry.peer() == local_id())
+    return rejection::own_entry;
+  if (entry.network() != network())
+    return rejection::wrong_network;
+  if (age > cfg_.purge_after)
+    return rejection::stale;
+  if (drifted(entry.version().update_ms, seen_at))
+    return rejection::time_drift;
+  if (bad_start(entry.version()))
+    return rejection::bad_start;
+  if (auto t = departed_.find(entry.peer());
+      t != departed_.end() && entry.version() <= t->second.last.last_version())
+    return rejection::departed;
+  if (auto known = signed_.find(entry.peer()); known != signed_.end()) {
+    if (entry.version() == known->second.entry.version())
+      return rejection::duplicate;
+    if (entry.version() < known->second.entry.version())
+      return rejection::outdated;
+  }
+  return check_limits(entry, cfg_.limits);
+}
+
 expected<accepted, rejection> catalog::ingest(const signed_peer_entry& e,
                                               const std::optional<peer_id>& sender, millis now,
                                               millis age) {
   // Cheap checks first; the signature is verified last, only for an entry
   // that would otherwise change the catalog.
-  const auto& entry = e.entry();
-  if (entry.peer() == local_id())
-    return unexpected{refuse(rejection::own_entry, sender, now)};
-  if (entry.network() != network())
-    return unexpected{refuse(rejection::wrong_network, sender, now)};
-  if (age > cfg_.purge_after)
-    return unexpected{refuse(rejection::stale, sender, now)};
   auto seen_at = now - std::max(age, millis{0});
-  if (drifted(entry.version().update_ms, seen_at))
-    return unexpected{refuse(rejection::time_drift, sender, now)};
-  if (auto t = departed_.find(entry.peer());
-      t != departed_.end() && entry.version() <= t->second.last.last_version())
-    return unexpected{refuse(rejection::departed, sender, now)};
-  auto known = signed_.find(entry.peer());
-  if (known != signed_.end()) {
-    if (entry.version() == known->second.entry.version())
-      return unexpected{refuse(rejection::duplicate, sender, now)};
-    if (entry.version() < known->second.entry.version())
-      return unexpected{refuse(rejection::outdated, sender, now)};
-  }
-  if (auto broken = check_limits(entry, cfg_.limits))
-    return unexpected{refuse(*broken, sender, now)};
-  if (known == signed_.end() && signed_.size() >= cfg_.max_peers)
+  if (auto why = screen(e.entry(), seen_at, age))
+    return unexpected{refuse(*why, sender, now)};
+  admission::verdict room;
+  if (!signed_.contains(e.peer()))
+    room = admission_.judge(e.peer(), sender, seen_at, now);
+  if (room.what == admission::verdict::kind::over_quota)
+    return unexpected{refuse(rejection::relayer_quota, sender, now)};
+  if (room.what == admission::verdict::kind::full)
     return unexpected{refuse(rejection::catalog_full, sender, now)};
   if (!e.verify())
     return unexpected{refuse(rejection::bad_signature, sender, now)};
+  if (room.victim)
+    evict(*room.victim, room.why);
+  return store(e, sender, seen_at);
+}
 
+accepted catalog::store(const signed_peer_entry& e, const std::optional<peer_id>& sender,
+                        millis seen_at) {
+  const auto& entry = e.entry();
   unsigned_.erase(entry.peer());
   departed_.erase(entry.peer()); // a newer run of a departed peer
+  auto known = signed_.find(entry.peer());
   if (known == signed_.end()) {
     signed_.emplace(entry.peer(), record{e, seen_at});
     by_seen_.emplace(seen_at, entry.peer());
+    admission_.add(entry.peer(), sender, seen_at);
     ++stats_.discovered;
     events_.push_back(peer_discovered{entry});
     return accepted::discovered;
@@ -76,6 +112,7 @@ expected<accepted, rejection> catalog::ingest(const signed_peer_entry& e,
   bool changed = !known->second.entry.entry().same_content(entry);
   by_seen_.erase({known->second.seen_at, entry.peer()});
   by_seen_.emplace(seen_at, entry.peer());
+  admission_.refresh(entry.peer(), seen_at);
   known->second = record{e, seen_at};
   if (!changed) {
     ++stats_.refreshed;
@@ -84,6 +121,12 @@ expected<accepted, rejection> catalog::ingest(const signed_peer_entry& e,
   ++stats_.updated;
   events_.push_back(peer_updated{entry});
   return accepted::updated;
+}
+
+void catalog::evict(const peer_id& peer, eviction_reason why) {
+  erase_signed(signed_.find(peer));
+  ++stats_.evicted[static_cast<std::size_t>(why)];
+  events_.push_back(peer_departed{peer, departure_cause::evicted});
 }
 
 std::optional<rejection> catalog::ingest_departure(const departure& d,
@@ -95,8 +138,11 @@ std::optional<rejection> catalog::ingest_departure(const departure& d,
     return refuse(rejection::wrong_network, sender, now);
   if (age > cfg_.purge_after)
     return refuse(rejection::stale, sender, now);
-  if (drifted(d.timestamp().count(), now - std::max(age, millis{0})))
+  auto seen_at = now - std::max(age, millis{0});
+  if (drifted(d.timestamp().count(), seen_at) || ahead(d.last_version().update_ms, seen_at))
     return refuse(rejection::time_drift, sender, now);
+  if (bad_start(d.last_version()))
+    return refuse(rejection::bad_start, sender, now);
   if (auto t = departed_.find(d.peer());
       t != departed_.end() && d.last_version() <= t->second.last.last_version())
     return refuse(rejection::duplicate, sender, now);
@@ -145,8 +191,16 @@ void catalog::record_rtt(const peer_id& peer, std::chrono::microseconds sample) 
     rtt_[peer].sample(sample);
 }
 
+void catalog::set_linked(const peer_id& peer, bool linked) {
+  if (linked)
+    admission_.link_up(peer);
+  else
+    admission_.link_down(peer);
+}
+
 void catalog::erase_signed(std::map<peer_id, record>::iterator it) {
   by_seen_.erase({it->second.seen_at, it->first});
+  admission_.remove(it->first);
   rtt_.erase(it->first);
   signed_.erase(it);
 }

@@ -11,7 +11,12 @@
 //   from it arrived for purge_after (the original compared the peer's
 //   timestamp with our clock, so skewed peers lived longer or shorter).
 // - Every refusal is counted, and charged to the sender that relayed it.
+// - Room is shared by policy (admission.hpp): one relayer inserts at most
+//   max_peers_per_relayer entries, and a full catalog evicts the entry of
+//   lowest standing for a newcomer that outranks it; a linked peer's entry
+//   is never evicted.
 
+#include "actors/core/discovery/admission.hpp"
 #include "actors/core/discovery/catalog_stats.hpp"
 #include "actors/core/discovery/config.hpp"
 #include "actors/core/discovery/event.hpp"
@@ -69,6 +74,9 @@ public:
   bool clear_unsigned();
 
   void record_rtt(const peer_id& peer, std::chrono::microseconds sample);
+  /// A link to `peer` came up or went down: a linked peer's entry keeps its
+  /// place in a full catalog.
+  void set_linked(const peer_id& peer, bool linked);
 
   /// Removes stale peers (an event each), expired departures and idle
   /// penalty accounts.
@@ -115,6 +123,11 @@ private:
 
   bool stale(const record& r, millis now) const { return now - r.seen_at > cfg_.purge_after; }
   bool drifted(std::int64_t their_ms, millis seen_at) const;
+  bool ahead(std::int64_t their_ms, millis seen_at) const;
+  /// The first cheap check `e` fails (everything but room and signature).
+  std::optional<rejection> screen(const peer_entry& e, millis seen_at, millis age) const;
+  accepted store(const signed_peer_entry& e, const std::optional<peer_id>& sender, millis seen_at);
+  void evict(const peer_id& peer, eviction_reason why);
   rejection refuse(rejection why, const std::optional<peer_id>& sender, millis now);
   bool rtt_hidden(const peer_id& peer) const;
   peer_info info(const record& r, millis now) const;
@@ -129,6 +142,7 @@ private:
   std::map<peer_id, peer_entry> unsigned_;
   std::map<peer_id, tombstone> departed_;
   std::map<peer_id, rtt_estimator> rtt_;
+  admission admission_;
   penalty_box penalties_;
   std::vector<event> events_;
   std::vector<peer_id> bans_;

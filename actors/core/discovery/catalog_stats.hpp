@@ -2,6 +2,7 @@
 // Counters of everything the catalog accepted or refused (the actor exports
 // them as the metrics of FEATURES.md 10).
 
+#include "actors/core/discovery/admission.hpp"
 #include "actors/core/discovery/rejection.hpp"
 
 #include <array>
@@ -17,8 +18,10 @@ struct catalog_stats {
   std::uint64_t purged = 0;     // stale peers removed
   std::uint64_t bans = 0;       // senders banned
   std::array<std::uint64_t, rejection_count> rejected{};
+  std::array<std::uint64_t, eviction_reason_count> evicted{}; // places given to newcomers
 
   std::uint64_t rejected_of(rejection r) const { return rejected[static_cast<std::size_t>(r)]; }
+  std::uint64_t evicted_of(eviction_reason r) const { return evicted[static_cast<std::size_t>(r)]; }
 };
 
 } // namespace mosaik::discovery

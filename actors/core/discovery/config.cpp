@@ -19,9 +19,10 @@ std::optional<std::string> check(const config& cfg) {
   if (cfg.maintenance_interval <= millis{0} || cfg.dial_timeout <= millis{0}
       || cfg.sync_timeout <= millis{0})
     return "maintenance_interval, dial_timeout and sync_timeout must be positive";
-  if (cfg.max_peers == 0 || cfg.limits.max_chunk_entries == 0
+  if (cfg.max_peers == 0 || cfg.max_peers_per_relayer == 0 || cfg.limits.max_chunk_entries == 0
       || cfg.limits.max_announce_entries == 0)
-    return "max_peers, max_chunk_entries and max_announce_entries must be positive";
+    return "max_peers, max_peers_per_relayer, max_chunk_entries and max_announce_entries must be "
+           "positive";
   if (cfg.limits.max_summary_items <= cfg.max_peers)
     return "limits.max_summary_items must exceed max_peers (a summary lists the catalog and us)";
   if (cfg.tags.size() > cfg.limits.max_tags)

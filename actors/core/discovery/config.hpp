@@ -52,8 +52,13 @@ struct config {
   millis redial_backoff{10'000};
   /// A catalog sync that has not finished after this long has failed.
   millis sync_timeout{10'000};
-  /// Signed peers the catalog holds at most.
+  /// Signed peers the catalog holds at most. When full, a newcomer evicts
+  /// the entry of lowest standing if it outranks it (admission.hpp).
   std::size_t max_peers = 4096;
+  /// New entries one link peer may have inserted (it relayed them first)
+  /// and still held; a linked peer's own entry and the local API are exempt.
+  /// A quarter of max_peers: four links fill the catalog.
+  std::size_t max_peers_per_relayer = 1024;
   discovery::limits limits;
   penalty_policy penalties;
   /// Seeds the jitter and peer choices (deterministic simulation).

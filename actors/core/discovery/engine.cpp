@@ -62,6 +62,7 @@ void engine::on_link_up(const peer_id& peer, millis now,
     out_.releases.push_back(*evicted);
   }
   link_states_[peer] = link_state{};
+  catalog_.set_linked(peer, true);
   start_sync(peer, now);
   // A new gossip peer forwards our entry on: announce it, not just sync it.
   if (links_.is_gossip(peer))
@@ -71,6 +72,7 @@ void engine::on_link_up(const peer_id& peer, millis now,
 
 void engine::on_link_down(const peer_id& peer, millis now) {
   links_.link_down(peer);
+  catalog_.set_linked(peer, false);
   if (sync_.cancel(peer))
     finish_sync(peer, false);
   link_states_.erase(peer);

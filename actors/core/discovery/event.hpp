@@ -20,6 +20,7 @@ struct peer_updated {
 enum class departure_cause : std::uint8_t {
   graceful, // the peer sent a signed departure
   purged,   // nothing newer arrived for purge_after
+  evicted,  // a full catalog gave its place to a newcomer of higher standing
 };
 
 struct peer_departed {

@@ -28,7 +28,8 @@ struct penalty_policy {
   std::uint32_t unsolicited = 1;
 
   /// The weight of one rejection; 0 for the ones that are nobody's fault
-  /// (duplicates, stale or own entries, a full catalog, unknown peers).
+  /// (duplicates, stale or own entries, unknown peers, and a full catalog or
+  /// relayer quota, which honest relayers of a large network reach).
   std::uint32_t weight(rejection r) const {
     switch (r) {
       case rejection::bad_signature: return bad_signature;
@@ -42,7 +43,8 @@ struct penalty_policy {
       case rejection::entry_too_large: return oversized;
       case rejection::bad_text: return malformed;
       case rejection::malformed: return malformed;
-      case rejection::time_drift: return time_drift;
+      case rejection::time_drift:
+      case rejection::bad_start: return time_drift; // a clock value that cannot be
       case rejection::outdated:
       case rejection::departed: return replay;
       case rejection::unsolicited: return unsolicited;
@@ -50,7 +52,8 @@ struct penalty_policy {
       case rejection::stale:
       case rejection::duplicate:
       case rejection::unknown_peer:
-      case rejection::catalog_full: return 0;
+      case rejection::catalog_full:
+      case rejection::relayer_quota: return 0;
     }
     return 0;
   }

@@ -17,11 +17,13 @@ std::string_view to_string(rejection r) {
     case rejection::entry_too_large: return "entry_too_large";
     case rejection::stale: return "stale";
     case rejection::time_drift: return "time_drift";
+    case rejection::bad_start: return "bad_start";
     case rejection::departed: return "departed";
     case rejection::duplicate: return "duplicate";
     case rejection::outdated: return "outdated";
     case rejection::unknown_peer: return "unknown_peer";
     case rejection::catalog_full: return "catalog_full";
+    case rejection::relayer_quota: return "relayer_quota";
     case rejection::malformed: return "malformed";
     case rejection::unsolicited: return "unsolicited";
   }

@@ -21,16 +21,19 @@ enum class rejection : std::uint8_t {
   entry_too_large,    // the whole entry over limits::max_entry_bytes
   stale,              // older than purge_after
   time_drift,         // its clock is further than max_time_drift from ours
+  bad_start,          // its start time is before the Unix epoch or after its update time
   departed,           // not newer than a departure we hold for that peer
   duplicate,          // the same version is already known
   outdated,           // a newer version is already known
   unknown_peer,       // a departure for a peer we never knew
-  catalog_full,       // the catalog holds config::max_peers peers
+  catalog_full,       // the catalog is full and the entry outranks none it holds
+  relayer_quota,      // its relayer holds config::max_peers_per_relayer entries
   malformed,          // undecodable bytes or a message over its limits
   unsolicited,        // a sync chunk nobody asked for
 };
 
-inline constexpr std::size_t rejection_count = 20;
+inline constexpr std::size_t rejection_count =
+  static_cast<std::size_t>(rejection::unsolicited) + 1;
 
 std::string_view to_string(rejection r);
 

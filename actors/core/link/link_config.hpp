@@ -43,6 +43,11 @@ struct link_config {
   std::size_t read_chunk = 64 * 1024;           // bytes read from a linked connection at a time
   std::size_t send_buffer_cap = 64u << 20;      // unsent bytes before a peer that does not
                                                 // read is disconnected
+  // A record over large_record reserves its size from the node's budget when
+  // its header is read; a connection whose record does not fit is closed
+  // (too_slow), so partial records on many links cannot add up unbounded.
+  std::size_t large_record = 64u << 10;
+  std::size_t reassembly_budget = 48u << 20;
   // Flow control (flow_window.hpp). Both hold at least one frame of the
   // largest size (16 MiB) with its envelope share.
   std::size_t receive_window = (16u << 20) + (64u << 10); // data bytes a peer may have

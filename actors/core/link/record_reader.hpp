@@ -49,6 +49,10 @@ public:
   /// Bytes held and not yet returned by next().
   std::size_t buffered() const { return buffer_.size() - offset_; }
 
+  /// The size of the body whose header was read and whose bytes are still
+  /// coming in (0 when no record is under way): what finishing it will hold.
+  std::size_t pending_body() const { return body_size_.value_or(0); }
+
 private:
   std::size_t max_body_;
   bytes buffer_;
