@@ -196,7 +196,11 @@ caf::behavior behavior(discovery_actor* self) {
       dispatch(self);
       return removed;
     },
-    [=](depart) {
+    [=](node::contribute_status) {
+      auto& st = self->state;
+      return status_part_of(catalog_snapshot{st.eng->me(), st.eng->catalog().peers(now(self))});
+    },
+    [=](node::depart) {
       auto& st = self->state;
       st.log->info("departing: telling {} gossip peer(s)", st.eng->links().links().size());
       st.eng->depart(now(self));
@@ -208,10 +212,11 @@ caf::behavior behavior(discovery_actor* self) {
 
 } // namespace
 
-caf::actor spawn_discovery(caf::local_actor* node, discovery_setup setup, secret_key key) {
+discovery_handle spawn_discovery(caf::local_actor* parent, node::node_handle node,
+                                 discovery_setup setup, secret_key key) {
   // Arguments travel as shared pointers: CAF 0.17 binds a null reference for
   // spawns without arguments (see spawn_node).
-  auto init = [](discovery_actor* self, caf::actor node, std::shared_ptr<discovery_setup> setup,
+  auto init = [](discovery_actor* self, node::node_handle node, std::shared_ptr<discovery_setup> setup,
                  std::shared_ptr<secret_key> key) {
     auto& st = self->state;
     st.log = log::get("discovery");
@@ -227,9 +232,10 @@ caf::actor spawn_discovery(caf::local_actor* node, discovery_setup setup, secret
     st.metrics.emplace(*st.registry);
     return behavior(self);
   };
-  return node->spawn<caf::linked>(init, caf::actor_cast<caf::actor>(node),
-                                  std::make_shared<discovery_setup>(std::move(setup)),
-                                  std::make_shared<secret_key>(std::move(key)));
+  auto spawned = parent->spawn<caf::linked>(init, std::move(node),
+                                            std::make_shared<discovery_setup>(std::move(setup)),
+                                            std::make_shared<secret_key>(std::move(key)));
+  return caf::actor_cast<discovery_handle>(std::move(spawned)); // see discovery_handle
 }
 
 } // namespace mosaik::discovery

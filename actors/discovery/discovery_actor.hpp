@@ -1,5 +1,6 @@
 #pragma once
-// The discovery actor: one per node, spawned and linked by the node actor.
+// The discovery actor: one per node, spawned and wired by the network
+// supervisor (network/supervisor.hpp).
 // It owns the pure discovery::engine and drives it: link events, RTT samples
 // and discovery frames from the node go in with the current time; what the
 // engine asks for (messages, dials, releases, bans) goes out to the node;
@@ -13,6 +14,8 @@
 #include "actors/core/ids/ids.hpp"
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/wire/handshake.hpp"
+#include "actors/discovery/discovery_api.hpp"
+#include "actors/node/node_api.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -36,8 +39,13 @@ struct discovery_setup {
   std::shared_ptr<metrics::registry> metrics;
 };
 
-/// Spawns the discovery actor of the node actor `node`, linked to it. The
-/// caller registers it for link events and discovery frames.
-caf::actor spawn_discovery(caf::local_actor* node, discovery_setup setup, secret_key key);
+/// Spawns the discovery actor of the node actor `node`, linked to `parent`.
+/// The caller registers it with the node for link events, discovery frames
+/// and status.
+discovery_handle spawn_discovery(caf::local_actor* parent, node::node_handle node,
+                                 discovery_setup setup, secret_key key);
+
+/// Discovery's part of the node's status: its tags and its catalog.
+node::status_part status_part_of(const catalog_snapshot& snap);
 
 } // namespace mosaik::discovery

@@ -12,7 +12,10 @@
 //   feed_entry{signed}        -> bool             new or newer
 //   insert_unsigned{entry}    -> bool             local only, never gossiped
 //   remove_unsigned{peer}     -> bool
-//   depart{}                  -> bool             departure sent; discovery goes quiet
+//
+// And the subsystem protocols (node/subsystem_api.hpp):
+//   node::depart{}            -> bool             departure sent; discovery goes quiet
+//   node::contribute_status{} -> status_part      its tags and catalog
 //
 // A refused change (a tag list over the limits) answers with an error
 // naming the rejection; nothing is changed then.
@@ -20,9 +23,12 @@
 #include "actors/core/discovery/event_queue.hpp"
 #include "actors/core/discovery/peer_info.hpp"
 #include "actors/core/discovery/signed_peer_entry.hpp"
+#include "actors/node/subsystem_api.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <cstdint>
 #include <vector>
@@ -76,7 +82,21 @@ struct remove_unsigned {
   peer_id peer;
 };
 
-struct depart {};
+/// Discovery's local interface: a wrong message is a compile error for the
+/// sender. The actor itself is untyped (it also takes the node's events and
+/// its own timer), so spawn_discovery hands out an actor_cast of it.
+using discovery_handle = caf::typed_actor<
+  caf::replies_to<get_catalog>::with<catalog_snapshot>,
+  caf::reacts_to<subscribe_discovery>,
+  caf::replies_to<add_tags>::with<bool>,
+  caf::replies_to<remove_tags>::with<bool>,
+  caf::reacts_to<dial_addresses>,
+  caf::replies_to<sync_with>::with<bool>,
+  caf::replies_to<feed_entry>::with<bool>,
+  caf::replies_to<insert_unsigned>::with<bool>,
+  caf::replies_to<remove_unsigned>::with<bool>,
+  caf::replies_to<node::depart>::with<bool>,
+  caf::replies_to<node::contribute_status>::with<node::status_part>>;
 
 } // namespace mosaik::discovery
 
@@ -91,4 +111,3 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::sync_with)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::feed_entry)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::insert_unsigned)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::remove_unsigned)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::depart)

@@ -4,6 +4,7 @@
 #include "actors/core/discovery/engine.hpp"
 #include "actors/core/discovery/event_queue.hpp"
 #include "actors/discovery/discovery_metrics.hpp"
+#include "actors/node/node_api.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
@@ -22,7 +23,7 @@ struct discovery_state {
   static inline const char* name = "mosaik.discovery";
 
   std::optional<engine> eng;
-  caf::actor node;
+  node::node_handle node;
   config cfg;
   millis epoch{0};                        // Unix time at `started`
   caf::actor_clock::time_point started{};

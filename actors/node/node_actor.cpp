@@ -1,7 +1,5 @@
 #include "actors/node/node_actor.hpp"
 
-#include "actors/discovery/discovery_actor.hpp"
-#include "actors/discovery/discovery_api.hpp"
 #include "actors/logging/log.hpp"
 #include "actors/node/node_api.hpp"
 #include "actors/node/node_internal.hpp"
@@ -24,28 +22,6 @@ metrics::labels reason_label(wire::close_reason r) {
 }
 
 namespace {
-
-/// Spawns the discovery actor once the listen address is known, and hands
-/// it link events and discovery frames. Returns what is wrong with its
-/// settings, if anything (nothing is spawned then).
-std::optional<std::string> start_discovery(node_actor* self) {
-  auto& st = self->state;
-  if (!st.cfg.discovery)
-    return std::nullopt;
-  discovery::discovery_setup setup{*st.cfg.discovery, st.me.network, st.me.listen, st.cfg.epoch,
-                                   st.metrics};
-  setup.cfg.tags.insert(setup.cfg.tags.end(), st.cfg.tags.begin(), st.cfg.tags.end());
-  for (const auto& b : st.cfg.bootstrap)
-    setup.cfg.bootstrap.push_back(b.endpoint);
-  if (auto bad = discovery::check(setup.cfg))
-    return "discovery settings: " + *bad;
-  setup.cfg.seed = st.rng(); // from the node's seed: a simulation replays
-  st.discovery = discovery::spawn_discovery(self, std::move(setup),
-                                            secret_key::from_seed(st.key->seed()));
-  st.link_subscribers.push_back(st.discovery);
-  st.handlers[{wire::frame_kind::discovery, std::nullopt}] = st.discovery;
-  return std::nullopt;
-}
 
 /// A data frame from a local actor, for the link to `to`.
 send_outcome hand_over(node_actor* self, const peer_id& to, wire::frame f) {
@@ -75,15 +51,11 @@ void start(node_actor* self) {
     return fail_start(self, listening.error());
   }
   st.me.listen.port = listening->second;
-  if (auto bad = start_discovery(self)) {
-    st.log->error("cannot start: {}", *bad);
-    return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
-  }
   st.ready = true;
   st.log->info("node {} listening on {} (network {})", st.me.self.short_hex(),
                link::to_string(st.me.listen), st.cfg.network);
   for (auto& rp : st.ready_waiters)
-    rp.deliver(ready_info{st.me.self, st.me.listen, st.discovery});
+    rp.deliver(ready_info{st.me.self, st.me.listen});
   st.ready_waiters.clear();
   for (const auto& b : st.cfg.bootstrap)
     add_dial(self, b, true);
@@ -129,6 +101,7 @@ caf::behavior node_behavior(node_actor* self) {
       st.link_subscribers.end());
     for (auto i = st.handlers.begin(); i != st.handlers.end();)
       i = gone(i->second) ? st.handlers.erase(i) : std::next(i);
+    std::erase_if(st.status_contributors, gone);
   });
   self->set_error_handler([=](caf::error& err) {
     self->state.log->warn("ignored an error message: {}", self->system().render(err));
@@ -154,7 +127,7 @@ caf::behavior node_behavior(node_actor* self) {
     [=](await_ready) -> caf::result<ready_info> {
       auto& st = self->state;
       if (st.ready)
-        return ready_info{st.me.self, st.me.listen, st.discovery};
+        return ready_info{st.me.self, st.me.listen};
       auto rp = self->make_response_promise<ready_info>();
       st.ready_waiters.push_back(rp);
       return rp;
@@ -162,6 +135,10 @@ caf::behavior node_behavior(node_actor* self) {
     [=](const subscribe_links& s) {
       self->monitor(s.subscriber);
       self->state.link_subscribers.push_back(s.subscriber);
+    },
+    [=](const add_status_contributor& a) {
+      self->monitor(a.contributor);
+      self->state.status_contributors.push_back(a.contributor);
     },
     [=](const register_handler& r) {
       self->monitor(r.handler);
@@ -197,14 +174,7 @@ caf::behavior node_behavior(node_actor* self) {
       if (st.shutting_down)
         return rp;
       st.shutting_down = true;
-      if (!st.discovery) {
-        depart_links(self, rp);
-        return rp;
-      }
-      // Discovery's signed departure goes out on the links before they close
-      // (messages from one actor to another keep their order).
-      self->request(st.discovery, st.cfg.link.departure_window, discovery::depart{})
-        .then([=](bool) { depart_links(self, rp); }, [=](caf::error&) { depart_links(self, rp); });
+      depart_links(self, rp);
       return rp;
     },
   };
@@ -212,7 +182,7 @@ caf::behavior node_behavior(node_actor* self) {
 
 } // namespace
 
-caf::actor spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
+node_handle spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
   // Passed as a spawn argument rather than captured: CAF 0.17 binds a null
   // reference for spawns without arguments (UBSan reports it).
   auto init = [](node_actor* self, std::shared_ptr<node_config> cfg,
@@ -236,8 +206,10 @@ caf::actor spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) {
     st.m = node_metrics::bind(*st.metrics);
     return node_behavior(self);
   };
-  return sys.middleman().spawn_broker(init, std::make_shared<node_config>(std::move(cfg)),
-                                     std::make_shared<secret_key>(std::move(key)));
+  auto broker = sys.middleman().spawn_broker(init, std::make_shared<node_config>(std::move(cfg)),
+                                            std::make_shared<secret_key>(std::move(key)));
+  return caf::actor_cast<node_handle>(std::move(broker)); // see node_handle
+
 }
 
 } // namespace mosaik::node

@@ -5,6 +5,7 @@
 // messages of node_api.hpp.
 
 #include "actors/core/ids/keys.hpp"
+#include "actors/node/node_api.hpp"
 #include "actors/node/node_config.hpp"
 
 #include <caf/actor.hpp>
@@ -13,7 +14,7 @@
 namespace mosaik::node {
 
 /// Spawns a node on `sys`, which must have the middleman loaded
-/// (transport::system_config).
-caf::actor spawn_node(caf::actor_system& sys, node_config cfg, secret_key key);
+/// (transport::system_config). Its typed handle: see node_handle.
+node_handle spawn_node(caf::actor_system& sys, node_config cfg, secret_key key);
 
 } // namespace mosaik::node

@@ -7,6 +7,8 @@
 // is announced, so no remote party can build any of these commands.
 //
 //   await_ready{}          -> ready_info         once the node listens
+//   add_status_contributor{a}                    a answers contribute_status with its part
+//                                                of every status answer (subsystem_api.hpp)
 //   subscribe_links{a}                           a receives link_event and link_rtt messages
 //   register_handler{k, c, a}                    a receives frame_received for kind k on
 //                                                channel c (none: every channel no other
@@ -25,7 +27,9 @@
 //   get_metrics{}          -> std::shared_ptr<metrics::registry>
 //                                                the node's registry, for actors of the
 //                                                same node that count into it
-//   shutdown{}             -> bool               departure sent; the node then quits
+//   shutdown{}             -> bool               departure sent on every link; the node
+//                                                then quits (the links phase of a network's
+//                                                shutdown: network/supervisor.hpp)
 
 #include "actors/core/bytes.hpp"
 #include "actors/core/ids/keys.hpp"
@@ -33,9 +37,12 @@
 #include "actors/core/wire/frame.hpp"
 #include "actors/core/wire/status.hpp"
 #include "actors/metrics/registry.hpp"
+#include "actors/node/subsystem_api.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include <chrono>
 
@@ -46,8 +53,6 @@ struct await_ready {};
 struct ready_info {
   peer_id peer;
   wire::endpoint listen;
-  /// The node's discovery actor (discovery_api.hpp); null when disabled.
-  caf::actor discovery;
 };
 
 struct subscribe_links {
@@ -130,6 +135,26 @@ struct get_status {};
 struct get_metrics {};
 
 struct shutdown {};
+
+/// The node's local interface: a message the node does not take, or a reply
+/// handler of the wrong type, is a compile error for the sender. The node
+/// itself is an untyped broker (it must also take CAF's I/O messages, which
+/// are no business of its local users), so spawn_node hands out an
+/// actor_cast of it to this type. Subscribers and handlers stay untyped:
+/// they receive events of several kinds.
+using node_handle = caf::typed_actor<
+  caf::replies_to<await_ready>::with<ready_info>,
+  caf::reacts_to<subscribe_links>,
+  caf::reacts_to<register_handler>,
+  caf::reacts_to<add_status_contributor>,
+  caf::reacts_to<send_frame>,
+  caf::replies_to<try_send_frame>::with<send_outcome>,
+  caf::reacts_to<dial>,
+  caf::reacts_to<release_link>,
+  caf::reacts_to<ban_peer>,
+  caf::replies_to<get_status>::with<wire::node_status>,
+  caf::replies_to<get_metrics>::with<std::shared_ptr<metrics::registry>>,
+  caf::replies_to<shutdown>::with<bool>>;
 
 } // namespace mosaik::node
 

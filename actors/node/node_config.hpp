@@ -26,9 +26,14 @@ struct node_config {
   std::string data_dir;                          // empty: nothing is kept on disk
   link::link_config link;
   codec::decode_limits limits;                   // frame size caps, checked before decoding
-  /// Discovery settings; unset: the node runs no discovery actor (link
-  /// tests that want quiet links). Its tags and bootstrap addresses are
-  /// added from the fields above.
+  /// Share and follow peer hints (how a node without discovery learns its
+  /// peers' peers). A network running discovery turns them off: its gossip
+  /// decides which links to open.
+  bool peer_hints = true;
+  /// Discovery settings, read by the network supervisor (the node itself
+  /// runs no discovery); unset: no discovery actor (link tests that want
+  /// quiet links). Its tags and bootstrap addresses are added from the
+  /// fields above.
   std::optional<discovery::config> discovery = discovery::config{};
   /// Unix time at start for discovery's clock (simulation). Unset: the
   /// system clock.

@@ -68,8 +68,8 @@ void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint&
                     wire::close_reason reason);
 
 // -- status (node_status.cpp) -------------------------------------------------
-/// Calls `done` with the node's status, its catalog included when discovery
-/// runs (asynchronously then).
+/// Calls `done` with the node's status: its own part and each contributor's
+/// part that arrived within the contributor timeout (asynchronously then).
 void with_status(node_actor* self, std::function<void(wire::node_status)> done);
 /// Answers an authenticated client's status request on its connection, then
 /// closes it.

@@ -85,7 +85,7 @@ void share_peers(node_actor* self, transport::link_entry& fresh) {
 /// send by the hundred) are ignored.
 void on_peer_hints(node_actor* self, transport::link_entry& l, const wire::frame& f) {
   auto& st = self->state;
-  if (st.discovery) {
+  if (!st.cfg.peer_hints) {
     st.count("mosaik.network.link.hints.ignored");
     return;
   }
@@ -202,7 +202,7 @@ void establish_link(node_actor* self, const peer_id& peer, connection_handle con
   notify(self, link_event{peer, address, true, close_reason::unspecified, binding});
   // With discovery running, its gossip decides which links to open; hints
   // would re-open the links it releases.
-  if (st.cfg.link.share_peers && !st.discovery)
+  if (st.cfg.link.share_peers && st.cfg.peer_hints)
     share_peers(self, st.links.at(peer));
 }
 

@@ -75,7 +75,8 @@ struct node_state {
   /// Handlers by (kind, channel); a handler of (kind, none) takes the
   /// frames of that kind no channel-specific handler takes.
   std::map<std::pair<wire::frame_kind, wire::channel>, caf::actor> handlers;
-  caf::actor discovery; // null when discovery is disabled
+  /// Actors whose parts every status answer includes (subsystem_api.hpp).
+  std::vector<caf::actor> status_contributors;
   std::shared_ptr<spdlog::logger> log;
 
   wire::node_status status(link::time_point now) const;

@@ -1,6 +1,5 @@
-// The node's status: its links from the node's own state, its tags and
-// catalog from the discovery actor when there is one.
-#include "actors/discovery/discovery_api.hpp"
+// The node's status: its links from the node's own state, the rest (tags,
+// catalog) from the status contributors registered by the subsystems above.
 #include "actors/node/node_internal.hpp"
 #include "schemas/codec/status_codec.hpp"
 
@@ -13,52 +12,60 @@ namespace mosaik::node {
 
 namespace {
 
-/// How long a status answer waits for the discovery actor's catalog.
-constexpr auto catalog_timeout = std::chrono::seconds{1};
+/// How long a status answer waits for each contributor's part.
+constexpr auto contributor_timeout = std::chrono::seconds{1};
 
-template <class Duration>
-std::uint64_t non_negative(Duration d) {
-  return static_cast<std::uint64_t>(std::max<typename Duration::rep>(0, d.count()));
+/// The parts asked for one status answer; `done` runs once every
+/// contributor answered or timed out.
+struct status_gathering {
+  std::vector<std::optional<status_part>> parts;
+  std::size_t pending = 0;
+  std::function<void(wire::node_status)> done;
+};
+
+void add(wire::node_status& s, status_part& part) {
+  s.tags.insert(s.tags.end(), part.tags.begin(), part.tags.end());
+  s.catalog.insert(s.catalog.end(), std::make_move_iterator(part.catalog.begin()),
+                   std::make_move_iterator(part.catalog.end()));
 }
 
-wire::catalog_status to_status(const discovery::peer_info& p) {
-  const auto& e = p.entry;
-  wire::catalog_status c;
-  c.peer = e.peer();
-  c.tags.assign(e.tags().begin(), e.tags().end());
-  c.version_start_ms = e.version().start_ms;
-  c.version_update_ms = e.version().update_ms;
-  c.age_ms = non_negative(p.age);
-  c.addresses.assign(e.addresses().begin(), e.addresses().end());
-  c.is_signed = p.is_signed;
-  c.rtt_us = p.rtt ? non_negative(*p.rtt) : 0;
-  return c;
+void finish(node_actor* self, status_gathering& g) {
+  auto s = self->state.status(now(self));
+  for (auto& part : g.parts)
+    if (part)
+      add(s, *part);
+  // A status reader refuses longer lists; the metrics give the size.
+  if (s.catalog.size() > codec::max_status_catalog)
+    s.catalog.resize(codec::max_status_catalog);
+  g.done(std::move(s));
 }
 
 } // namespace
 
 void with_status(node_actor* self, std::function<void(wire::node_status)> done) {
   auto& st = self->state;
-  if (!st.discovery) {
-    done(st.status(now(self)));
-    return;
+  auto g = std::make_shared<status_gathering>();
+  g->parts.resize(st.status_contributors.size());
+  g->pending = st.status_contributors.size();
+  g->done = std::move(done);
+  if (g->pending == 0)
+    return finish(self, *g);
+  for (std::size_t i = 0; i < st.status_contributors.size(); ++i) {
+    auto answered = [=] {
+      if (--g->pending == 0)
+        finish(self, *g);
+    };
+    self->request(st.status_contributors[i], contributor_timeout, contribute_status{})
+      .then(
+        [=](status_part& part) {
+          g->parts[i] = std::move(part);
+          answered();
+        },
+        [=](caf::error&) {
+          self->state.count("mosaik.network.status.parts_missing");
+          answered();
+        });
   }
-  self->request(st.discovery, catalog_timeout, discovery::get_catalog{})
-    .then(
-      [=](discovery::catalog_snapshot& snap) {
-        auto s = self->state.status(now(self));
-        const auto& tags = snap.me.entry().tags();
-        s.tags.assign(tags.begin(), tags.end());
-        // A status reader refuses longer lists; the metrics give the size.
-        auto rows = std::min(snap.peers.size(), codec::max_status_catalog);
-        for (std::size_t i = 0; i < rows; ++i)
-          s.catalog.push_back(to_status(snap.peers[i]));
-        done(std::move(s));
-      },
-      [=](caf::error&) {
-        self->state.count("mosaik.network.status.catalog_unavailable");
-        done(self->state.status(now(self)));
-      });
 }
 
 void answer_status(node_actor* self, connection_handle conn) {

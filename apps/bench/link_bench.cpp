@@ -351,7 +351,7 @@ void print_targets(const std::vector<rtt_row>& rtt, const rate_row& small, const
 namespace {
 
 /// Waits until the client's node has its link to the server's.
-void await_link(caf::scoped_actor& self, const caf::actor& n) {
+void await_link(caf::scoped_actor& self, const node::node_handle& n) {
   self->send(n, node::subscribe_links{caf::actor_cast<caf::actor>(self)});
   bool up = false;
   while (!up)

@@ -9,6 +9,7 @@
 
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/link/aead.hpp"
+#include "actors/node/node_api.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -130,12 +131,12 @@ struct burst_cmd {
 };
 
 /// The server's echo: link frames from `node` and BASP messages alike.
-caf::behavior echo(caf::event_based_actor* self, caf::actor node);
+caf::behavior echo(caf::event_based_actor* self, ::mosaik::node::node_handle node);
 
 /// Where the driver sends: its node (to `server`) and the proxy of the
 /// server's published echo actor.
 struct targets {
-  caf::actor node;
+  ::mosaik::node::node_handle node;
   peer_id server;
   caf::actor basp_echo;
 };

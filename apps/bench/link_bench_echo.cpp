@@ -27,7 +27,7 @@ std::optional<std::uint64_t> read_count_reply(const std::uint8_t* data, std::siz
   return count;
 }
 
-caf::behavior echo(caf::event_based_actor* self, caf::actor node) {
+caf::behavior echo(caf::event_based_actor* self, ::mosaik::node::node_handle node) {
   // One count per path: the client never mixes them, but a lost end mark on
   // one path must not spoil the other's figures.
   auto link_count = std::make_shared<std::uint64_t>(0);

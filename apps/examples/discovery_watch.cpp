@@ -5,13 +5,11 @@
 #include "actors/core/link/peer_address.hpp"
 #include "actors/core/overloaded.hpp"
 #include "actors/discovery/discovery_api.hpp"
-#include "actors/node/node_actor.hpp"
-#include "actors/node/node_api.hpp"
+#include "actors/network/network.hpp"
 #include "actors/transport/system_config.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/scoped_actor.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -68,27 +66,18 @@ int main(int argc, char** argv) {
 
   transport::system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
-  auto n = node::spawn_node(sys, cfg, secret_key::generate());
-  caf::scoped_actor self{sys};
-  caf::actor discovery;
-  self->request(n, std::chrono::seconds{10}, node::await_ready{})
-    .receive(
-      [&](const node::ready_info& r) {
-        std::cout << "node " << r.peer.short_hex() << " at " << link::to_string(r.listen) << '\n';
-        discovery = r.discovery;
-      },
-      [&](caf::error& err) { std::cerr << "cannot start: " << sys.render(err) << '\n'; });
-  if (!discovery) {
-    caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
+  auto net = network::start(sys, cfg, secret_key::generate(), std::chrono::seconds{10});
+  if (!net) {
+    std::cerr << "discovery_watch: " << net.error() << '\n';
     return 1;
   }
+  std::cout << "node " << net->peer().short_hex() << " at " << link::to_string(net->listen()) << '\n';
   auto watcher = sys.spawn(printer);
-  self->send(discovery, discovery::subscribe_discovery{watcher});
+  caf::anon_send(net->discovery(), discovery::subscribe_discovery{watcher});
 
   int sig = 0;
   sigwait(&signals, &sig);
-  self->request(n, std::chrono::seconds{3}, node::shutdown{}).receive([](bool) {}, [](caf::error&) {});
-  caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
+  (void)net->shutdown(std::chrono::seconds{3});
   caf::anon_send_exit(watcher, caf::exit_reason::user_shutdown);
   return 0;
 }

@@ -5,12 +5,10 @@
 #include "actors/identity/key_file.hpp"
 #include "actors/logging/log.hpp"
 #include "actors/metrics/http_exposer.hpp"
-#include "actors/node/node_actor.hpp"
-#include "actors/node/node_api.hpp"
+#include "actors/network/network.hpp"
 #include "actors/transport/system_config.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/scoped_actor.hpp>
 
 #include <csignal>
 #include <filesystem>
@@ -128,28 +126,17 @@ int run_node(const node_options& o) {
   }
   transport::system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
-  auto n = node::spawn_node(sys, cfg, std::move(*key));
-  caf::scoped_actor self{sys};
-  int code = 0;
-  self->request(n, std::chrono::seconds{10}, node::await_ready{})
-    .receive(
-      [&](const node::ready_info& r) {
-        std::cout << "mosaik node " << r.peer.hex() << '@' << link::to_string(r.listen) << std::endl;
-        if (exposer)
-          std::cout << "metrics " << exposer->url() << std::endl;
-      },
-      [&](caf::error& err) { code = fail("cannot start: " + sys.render(err)); });
-  if (code != 0) {
-    caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
-    return code;
-  }
+  auto net = mosaik::network::start(sys, cfg, std::move(*key), std::chrono::seconds{10});
+  if (!net)
+    return fail(net.error());
+  std::cout << "mosaik node " << net->peer().hex() << '@' << link::to_string(net->listen()) << std::endl;
+  if (exposer)
+    std::cout << "metrics " << exposer->url() << std::endl;
   int sig = 0;
   sigwait(&signals, &sig);
   log::get("transport")->info("signal {}: departing", sig);
-  // Discovery's departure, then the links' departure, each within the window.
-  auto window = 2 * cfg.link.departure_window + std::chrono::seconds{1};
-  self->request(n, window, node::shutdown{}).receive([](bool) {}, [](caf::error&) {});
-  caf::anon_send_exit(n, caf::exit_reason::user_shutdown);
+  // Every departure phase, each within the window, and the links' last.
+  (void)net->shutdown(3 * cfg.link.departure_window + std::chrono::seconds{1});
   return 0;
 }
 

@@ -194,7 +194,7 @@ TEST_CASE("sim discovery actor: tags added at run time reach every catalog befor
   for (std::size_t i = 0; i <= c.discovery(2).cfg.limits.max_tags; ++i)
     many.push_back(tag::from("t" + std::to_string(i)));
   auto answer = std::make_shared<std::optional<caf::error>>();
-  c.own(c[2].sys.spawn([=](caf::event_based_actor* self, caf::actor target) {
+  c.own(c[2].sys.spawn([=](caf::event_based_actor* self, discovery::discovery_handle target) {
     self->request(target, caf::infinite, discovery::add_tags{many})
       .then([=](bool) { *answer = caf::error{}; }, [=](caf::error& err) { *answer = err; });
   }, c.discovery_actor(2)));

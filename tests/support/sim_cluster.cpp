@@ -1,6 +1,7 @@
 #include "tests/support/sim_cluster.hpp"
 
-#include "actors/node/node_actor.hpp"
+#include "actors/network/network_api.hpp"
+#include "actors/network/supervisor.hpp"
 #include <caf/io/broker.hpp>
 
 namespace mosaik::test {
@@ -13,6 +14,7 @@ using node_broker = caf::io::stateful_broker<::mosaik::node::node_state>;
 
 sim_cluster::sim_cluster(std::size_t n, std::uint64_t seed) : base(n), seed_(seed) {
   configs_.resize(n);
+  supervisors_.resize(n);
   nodes_.resize(n);
   recorders_.resize(n);
   incarnations_.resize(n);
@@ -31,8 +33,8 @@ sim_cluster::~sim_cluster() {
   for (auto& a : extras_)
     caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    if (nodes_[i])
-      caf::anon_send_exit(nodes_[i], caf::exit_reason::user_shutdown);
+    if (supervisors_[i])
+      caf::anon_send_exit(supervisors_[i], caf::exit_reason::user_shutdown);
     if (recorders_[i])
       caf::anon_send_exit(recorders_[i], caf::exit_reason::user_shutdown);
   }
@@ -103,7 +105,9 @@ void sim_cluster::spawn(std::size_t i) {
       };
     },
     events_[i]);
-  nodes_[i] = ::mosaik::node::spawn_node(n.sys, std::move(cfg), key(i));
+  auto net = ::mosaik::net::spawn_network(n.sys, std::move(cfg), key(i));
+  supervisors_[i] = net.supervisor;
+  nodes_[i] = net.node;
   caf::anon_send(nodes_[i], ::mosaik::node::subscribe_links{recorders_[i]});
 }
 
@@ -132,6 +136,11 @@ void sim_cluster::start_all_at_once(std::uint64_t interleaving) {
   run_messages_shuffled(rng);
   replenish();
   run_messages();
+}
+
+net::supervisor_state& sim_cluster::supervisor(std::size_t i) {
+  using actor_type = ::mosaik::net::supervisor_actor;
+  return dynamic_cast<actor_type&>(*caf::actor_cast<caf::abstract_actor*>(supervisors_.at(i))).state;
 }
 
 node::node_state& sim_cluster::state(std::size_t i) {
@@ -224,10 +233,11 @@ void sim_cluster::run(caf::timespan total, caf::timespan tick) {
 
 void sim_cluster::stop(std::size_t i) {
   auto& n = (*this)[i];
-  n.self->send(nodes_[i], ::mosaik::node::shutdown{});
+  n.self->send(supervisors_[i], ::mosaik::net::shutdown{});
   run(std::chrono::seconds{1});
-  caf::anon_send_exit(nodes_[i], caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(supervisors_[i], caf::exit_reason::user_shutdown);
   caf::anon_send_exit(recorders_[i], caf::exit_reason::user_shutdown);
+  supervisors_[i] = nullptr;
   nodes_[i] = nullptr;
   recorders_[i] = nullptr;
   run_messages();
@@ -243,7 +253,9 @@ void sim_cluster::crash(std::size_t i, crash_mode mode) {
   run_messages();
   isolate(n);
   caf::anon_send_exit(nodes_[i], caf::exit_reason::kill);
+  caf::anon_send_exit(supervisors_[i], caf::exit_reason::kill);
   caf::anon_send_exit(recorders_[i], caf::exit_reason::kill);
+  supervisors_[i] = nullptr;
   nodes_[i] = nullptr;
   recorders_[i] = nullptr;
   run_messages(); // what the dying process's middleman sends stays queued

@@ -15,10 +15,12 @@
 // seed derived from (seed, i), so a run replays exactly from its seed.
 //
 // Each node runs as a simulated process (an actor system on the io_dsl test
-// multiplexer). restart(i) starts a new process for node i, so c[i] is node
+// multiplexer), started through the network supervisor as a real process is
+// (network/supervisor.hpp). restart(i) starts a new process for node i, so c[i] is node
 // i's current process; crashed processes stay in the simulation, silent.
 
 #include "actors/discovery/discovery_state.hpp"
+#include "actors/network/supervisor_state.hpp"
 #include "actors/node/node_api.hpp"
 #include "actors/node/node_config.hpp"
 #include "actors/node/node_state.hpp"
@@ -71,11 +73,14 @@ public:
   /// bootstrap dials cross, as when processes start at the same moment.
   void start_all_at_once(std::uint64_t interleaving);
   bool started(std::size_t i) const { return static_cast<bool>(nodes_.at(i)); }
-  caf::actor node_actor(std::size_t i) const { return nodes_.at(i); }
+  const ::mosaik::node::node_handle& node_actor(std::size_t i) const { return nodes_.at(i); }
+  /// Node i's network supervisor and its state.
+  const ::mosaik::net::network_handle& supervisor_actor(std::size_t i) const { return supervisors_.at(i); }
+  ::mosaik::net::supervisor_state& supervisor(std::size_t i);
   ::mosaik::node::node_state& state(std::size_t i);
   wire::node_status status(std::size_t i);
   /// Node i's discovery actor and its state (the node must run discovery).
-  caf::actor discovery_actor(std::size_t i) { return state(i).discovery; }
+  ::mosaik::discovery::discovery_handle discovery_actor(std::size_t i) { return supervisor(i).discovery; }
   ::mosaik::discovery::discovery_state& discovery(std::size_t i);
   /// Simulated Unix time at node i's discovery actor.
   std::chrono::milliseconds discovery_now(std::size_t i);
@@ -141,7 +146,8 @@ private:
 
   std::uint64_t seed_;
   std::vector<::mosaik::node::node_config> configs_;
-  std::vector<caf::actor> nodes_;
+  std::vector<::mosaik::net::network_handle> supervisors_;
+  std::vector<::mosaik::node::node_handle> nodes_;
   std::vector<caf::actor> recorders_;
   std::vector<caf::actor> extras_;
   std::vector<std::shared_ptr<std::vector<::mosaik::node::link_event>>> events_;
