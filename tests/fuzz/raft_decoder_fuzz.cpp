@@ -2,24 +2,11 @@
 // metadata). Whatever decodes must survive our own encoder unchanged.
 #include "schemas/codec/raft_codec.hpp"
 
-#include <cstdlib>
-
-namespace {
-
-template <class T, class Encode, class Decode>
-void round_trip(const mosaik::expected<T, mosaik::codec::decode_error>& decoded, Encode encode,
-                Decode decode) {
-  if (!decoded)
-    return;
-  auto again = decode(encode(*decoded));
-  if (!again || !(*again == *decoded))
-    std::abort();
-}
-
-} // namespace
+#include "tests/fuzz/round_trip.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace mosaik;
+  using fuzz::round_trip;
   byte_view input{data, size};
   auto decode_message = [](byte_view b) { return codec::decode_raft_message(b); };
   auto decode_entry = [](byte_view b) { return codec::decode_entry(b); };

@@ -3,24 +3,11 @@
 // checksum included, must survive our own encoder unchanged.
 #include "schemas/codec/storage_codec.hpp"
 
-#include <cstdlib>
-
-namespace {
-
-template <class T, class Encode, class Decode>
-void round_trip(const mosaik::expected<T, mosaik::codec::decode_error>& decoded, Encode encode,
-                Decode decode) {
-  if (!decoded)
-    return;
-  auto again = decode(encode(*decoded));
-  if (!again || !(*again == *decoded))
-    std::abort();
-}
-
-} // namespace
+#include "tests/fuzz/round_trip.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace mosaik;
+  using fuzz::round_trip;
   byte_view input{data, size};
   auto entry = [](byte_view b) { return codec::decode_stored_entry(b); };
   auto hard = [](byte_view b) { return codec::decode_hard_state(b); };
