@@ -108,6 +108,14 @@ struct attacked_cluster {
     return r.exit_code == 0 ? r.out : std::string{};
   }
 
+  /// Connections refused at accept since `before`, whatever the limit.
+  std::uint64_t refused_at_any_limit(const std::string& now) const {
+    std::uint64_t n = 0;
+    for (auto limit : {"total", "per_address", "handshakes_per_address", "handshakes"})
+      n += delta(now, refusal(limit));
+    return n;
+  }
+
   /// How much `key` grew from `before` to `now`.
   std::uint64_t delta(const std::string& now, const std::string& key) const {
     return counter(now, key) - counter(before, key);
@@ -249,9 +257,7 @@ TEST_CASE("attack: 500 slow-drip connections are closed by the handshake deadlin
   auto status_during = during.get();
   auto closed_after = std::chrono::duration_cast<std::chrono::milliseconds>(last_close - connected);
   auto now = a.status_json();
-  std::uint64_t refusals = 0;
-  for (auto limit : {"total", "per_address", "handshakes_per_address", "handshakes"})
-    refusals += a.delta(now, refusal(limit));
+  auto refusals = a.refused_at_any_limit(now);
   auto timeouts = a.delta(now, close_sent("handshake_timeout"));
   a.survived("500 slow-drip connections, 63 hosts, 1 byte/100 ms",
              "all closed " + std::to_string(closed_after.count()) + " ms after the last connect, "
@@ -332,9 +338,7 @@ TEST_CASE("attack: a connect and close flood leaves no connection behind") {
   }
   auto fds_back = eventually([&] { return open_fds(a.pid) <= fds_before; }, 5s);
   auto now = a.status_json();
-  std::uint64_t refusals = 0;
-  for (auto limit : {"total", "per_address", "handshakes_per_address", "handshakes"})
-    refusals += a.delta(now, refusal(limit));
+  auto refusals = a.refused_at_any_limit(now);
   auto timeouts = a.delta(now, close_sent("handshake_timeout"));
   a.survived("connect/close flood, 3000 from 10 hosts, half reset",
              "fds " + std::to_string(fds_before) + " -> " + std::to_string(open_fds(a.pid)) + ", "

@@ -51,6 +51,16 @@ std::uint8_t elect_another(test_cluster& c) {
   return 0;
 }
 
+/// Holds back every read answer in `answers` instead of delivering it.
+void hold_read_answers(test_cluster& c, std::vector<message>& answers) {
+  c.drop = [&answers](const message& m) {
+    if (!std::holds_alternative<read_response>(m.body))
+      return false;
+    answers.push_back(m);
+    return true;
+  };
+}
+
 } // namespace
 
 // -- votes ---------------------------------------------------------------------------
@@ -146,12 +156,7 @@ TEST_CASE("late: a read index confirmed by a deposed leader still names a point 
   test_cluster c(3, [](config& cfg) { cfg.ticks.forward_timeout = 10000; });
   REQUIRE(c.form_group(3));
   std::vector<message> answers;
-  c.drop = [&](const message& m) {
-    if (!std::holds_alternative<read_response>(m.body))
-      return false;
-    answers.push_back(m);
-    return true;
-  };
+  hold_read_answers(c, answers);
   c.node(2).read_index(7);
   c.stabilize();
   REQUIRE(answers.size() == 1);
@@ -174,12 +179,7 @@ TEST_CASE("late: an answer to a read that already timed out is ignored") {
   test_cluster c(3);
   REQUIRE(c.form_group(3));
   std::vector<message> answers;
-  c.drop = [&](const message& m) {
-    if (!std::holds_alternative<read_response>(m.body))
-      return false;
-    answers.push_back(m);
-    return true;
-  };
+  hold_read_answers(c, answers);
   c.node(2).read_index(7);
   c.stabilize();
   REQUIRE(answers.size() == 1);
