@@ -150,11 +150,22 @@ raft::storage_result<bool> node_store::commit(std::span<const group_write> write
                              [&](const auto& s) { return s.first == w.store; });
       if (it == staged.end())
         it = staged.insert(staged.end(), {w.store, w.store->current()});
-      if (auto err = w.store->stage_append(t, w.entries, it->second))
-        return storage_error{err->code, "group " + w.store->id().short_hex() + ": " + err->detail};
+      auto& s = it->second;
+      auto failed = [&](const storage_error& err) {
+        return storage_error{err.code, "group " + w.store->id().short_hex() + ": " + err.detail};
+      };
+      if (w.snapshot)
+        if (auto err = w.store->stage_reset(t, *w.snapshot, s))
+          return failed(*err);
+      if (!w.entries.empty())
+        if (auto err = w.store->stage_append(t, w.entries, s))
+          return failed(*err);
       if (w.hard_state)
-        if (auto err = w.store->stage_hard_state(t, *w.hard_state, it->second))
-          return err;
+        if (auto err = w.store->stage_hard_state(t, *w.hard_state, s))
+          return failed(*err);
+      if (w.config)
+        if (auto err = w.store->stage_configuration(t, *w.config, s))
+          return failed(*err);
     }
     return std::nullopt;
   });

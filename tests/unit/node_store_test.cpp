@@ -115,3 +115,22 @@ TEST_CASE("node store: a store from another node is refused in a group commit") 
   CHECK(r.error().code == storage_errc::io);
   CHECK(g.store->last_index() == 0);
 }
+
+TEST_CASE("node store: a group commit writes a snapshot reset and a configuration with the entries") {
+  store_fixture f;
+  REQUIRE(f.store->append(make_entries(1, 3, 1, "old")));
+  raft::configuration conf{{test_peer(1), test_peer(2)}, {test_peer(3)}, digest::from("lineage")};
+  raft::snapshot_metadata snap{5, 2, conf};
+  auto after = make_entries(6, 7, 2, "new");
+  std::vector<persistence::group_write> writes{
+    {f.store.get(), after, raft::hard_state{2, test_peer(1), 6}, snap, conf},
+  };
+  REQUIRE(f.node->commit(writes));
+  f.reopen();
+  CHECK(f.store->snapshot() == snap);
+  CHECK(f.store->first_index() == 6);
+  CHECK(f.store->last_index() == 7);
+  CHECK(*f.store->entries(6, 8, no_limit) == after);
+  CHECK(f.store->initial_configuration() == conf);
+  CHECK(f.store->initial_hard_state() == raft::hard_state{2, test_peer(1), 6});
+}
