@@ -102,6 +102,10 @@ caf::behavior node_behavior(node_actor* self) {
     for (auto i = st.handlers.begin(); i != st.handlers.end();)
       i = gone(i->second) ? st.handlers.erase(i) : std::next(i);
     std::erase_if(st.status_contributors, gone);
+    for (auto i = st.holds.begin(); i != st.holds.end();) {
+      i->second.erase(dm.source);
+      i = i->second.empty() ? st.holds.erase(i) : std::next(i);
+    }
   });
   self->set_error_handler([=](caf::error& err) {
     self->state.log->warn("ignored an error message: {}", self->system().render(err));
@@ -156,6 +160,17 @@ caf::behavior node_behavior(node_actor* self) {
       add_dial(self, d.address, d.persistent);
     },
     [=](const release_link& r) { release(self, r.peer); },
+    [=](const hold_link& h) {
+      auto& st = self->state;
+      if (h.hold) {
+        self->monitor(h.holder);
+        st.holds[h.peer].insert(h.holder.address());
+        return;
+      }
+      auto i = st.holds.find(h.peer);
+      if (i != st.holds.end() && i->second.erase(h.holder.address()) > 0 && i->second.empty())
+        st.holds.erase(i);
+    },
     [=](const ban_peer& b) {
       auto& st = self->state;
       st.count("mosaik.network.link.bans");

@@ -20,8 +20,11 @@
 //                                                once the link has room again
 //   dial{address, persistent}                    keep a link to this address
 //   release_link{peer}                           close it (released) if we dialled it and
-//                                                no persistent dial keeps it; nobody
-//                                                re-dials a released link
+//                                                no persistent dial or hold keeps it;
+//                                                nobody re-dials a released link
+//   hold_link{peer, holder, hold}                while held by a live holder, release_link
+//                                                leaves the link open (a group's bond
+//                                                needs it whatever discovery's gossip does)
 //   ban_peer{peer, duration}                     close (banned) and refuse it that long
 //   get_status{}           -> wire::node_status
 //   get_metrics{}          -> std::shared_ptr<metrics::registry>
@@ -107,6 +110,13 @@ struct release_link {
   peer_id peer;
 };
 
+struct hold_link {
+  peer_id peer;
+  caf::actor holder;
+  /// False drops this holder's hold.
+  bool hold = true;
+};
+
 struct ban_peer {
   peer_id peer;
   std::chrono::milliseconds duration;
@@ -151,6 +161,7 @@ using node_handle = caf::typed_actor<
   caf::replies_to<try_send_frame>::with<send_outcome>,
   caf::reacts_to<dial>,
   caf::reacts_to<release_link>,
+  caf::reacts_to<hold_link>,
   caf::reacts_to<ban_peer>,
   caf::replies_to<get_status>::with<wire::node_status>,
   caf::replies_to<get_metrics>::with<std::shared_ptr<metrics::registry>>,
@@ -171,6 +182,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_writable)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::dial)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::link_rtt)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::release_link)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::hold_link)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::ban_peer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::node::get_metrics)

@@ -258,7 +258,7 @@ void release(node_actor* self, const peer_id& peer) {
   auto pinned = [&](const transport::dial_entry& d) {
     return d.persistent && (d.linked_peer == peer || d.address.peer == peer);
   };
-  if (l->second.our_side != link::side::dialer
+  if (l->second.our_side != link::side::dialer || st.holds.count(peer) > 0
       || std::any_of(st.dials.begin(), st.dials.end(), [&](const auto& kv) { return pinned(kv.second); })) {
     st.count("mosaik.network.link.releases", {{"outcome", "kept"}});
     return;

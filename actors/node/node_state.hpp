@@ -75,6 +75,8 @@ struct node_state {
   /// Handlers by (kind, channel); a handler of (kind, none) takes the
   /// frames of that kind no channel-specific handler takes.
   std::map<std::pair<wire::frame_kind, wire::channel>, caf::actor> handlers;
+  /// Who holds each link open against release_link (hold_link).
+  std::map<peer_id, std::set<caf::actor_addr>> holds;
   /// Actors whose parts every status answer includes (subsystem_api.hpp).
   std::vector<caf::actor> status_contributors;
   std::shared_ptr<spdlog::logger> log;
