@@ -169,6 +169,18 @@ caf::behavior behavior(discovery_actor* self) {
         return refused(changed.error());
       return *changed;
     },
+    [=](const advertise_group& a) -> caf::result<bool> {
+      auto changed = self->state.eng->update_local(now(self), [&](peer_entry& e) {
+        if (a.on)
+          e.add_group(a.group);
+        else
+          e.remove_group(a.group);
+      });
+      dispatch(self);
+      if (!changed)
+        return refused(changed.error());
+      return *changed;
+    },
     [=](const dial_addresses& d) {
       self->state.eng->dial(d.addresses);
       dispatch(self);

@@ -7,6 +7,8 @@
 //   subscribe_discovery{a}                        a receives discovery_events
 //   add_tags{t}               -> bool             changed; re-announced at once
 //   remove_tags{t}            -> bool
+//   advertise_group{g, on}    -> bool             the group id joins (on) or leaves the
+//                                                 local entry; changed; re-announced at once
 //   dial_addresses{e}                             best effort; new links are synced
 //   sync_with{peer}           -> bool             catalog exchange finished (false: failed)
 //   feed_entry{signed}        -> bool             new or newer
@@ -62,6 +64,11 @@ struct remove_tags {
   std::vector<tag> tags;
 };
 
+struct advertise_group {
+  group_id group;
+  bool on = true;
+};
+
 struct dial_addresses {
   std::vector<wire::endpoint> addresses;
 };
@@ -90,6 +97,7 @@ using discovery_handle = caf::typed_actor<
   caf::reacts_to<subscribe_discovery>,
   caf::replies_to<add_tags>::with<bool>,
   caf::replies_to<remove_tags>::with<bool>,
+  caf::replies_to<advertise_group>::with<bool>,
   caf::reacts_to<dial_addresses>,
   caf::replies_to<sync_with>::with<bool>,
   caf::replies_to<feed_entry>::with<bool>,
@@ -106,6 +114,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::subscribe_discovery)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::discovery_events)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::add_tags)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::remove_tags)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::advertise_group)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::dial_addresses)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::sync_with)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::feed_entry)
