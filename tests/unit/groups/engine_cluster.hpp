@@ -1,0 +1,115 @@
+#pragma once
+// A deterministic in-process group of engines for the engine's unit tests:
+// each member has a memory_storage (synced after every ready), a counter
+// machine and an engine; messages travel in order between members unless a
+// link is cut, and time is a fake millisecond clock ticking every 100 ms.
+
+#include "actors/core/groups/engine.hpp"
+#include "actors/core/groups/store_persister.hpp"
+#include "actors/core/raft/memory_storage.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mosaik::groups::testing {
+
+/// Ids that sort in member order (member 0 is the smallest and bootstraps).
+peer_id member_id(std::size_t k);
+bytes to_bytes(std::string_view s);
+std::string text(const bytes& b);
+
+/// Commands "add <key> <n>" add n (possibly negative) to a counter and
+/// answer its new value; a sum below zero is rejected ("negative"), as is
+/// anything else ("bad command"). A query names a key and gets its value;
+/// a query starting with '?' is refused.
+class counter_machine final : public machine {
+public:
+  apply_outcome apply(byte_view command, const apply_context& ctx) override;
+  expected<bytes, std::string> query(byte_view q) const override;
+
+  std::map<std::string, std::int64_t> values;
+  /// Every command's index and outcome ("=<value>" or "!<reason>").
+  std::map<raft::index_t, std::string> outcomes;
+  std::vector<apply_context> contexts;
+};
+
+/// Writes through a store_persister (syncing the memory_storage) until
+/// `fail` is set; then every persist fails with an io error.
+class test_persister final : public persister {
+public:
+  explicit test_persister(raft::memory_storage& s) : inner_(s, [&s] { s.sync(); }) {}
+  raft::storage_result<bool> persist(const raft::ready& rd) override;
+  bool fail = false;
+  std::size_t persisted = 0;
+
+private:
+  store_persister inner_;
+};
+
+struct member {
+  raft::memory_storage store;
+  test_persister persister{store};
+  counter_machine* machine = nullptr; // owned by the engine
+  std::optional<engine> eng;
+  std::vector<completion> completions;
+  std::vector<group_view> views;
+  std::vector<raft::raft_error> errors;
+};
+
+class engine_cluster {
+public:
+  explicit engine_cluster(std::size_t n);
+
+  static constexpr millis tick{100};
+  millis now() const { return now_; }
+  std::size_t size() const { return members_.size(); }
+  member& at(std::size_t k) { return *members_.at(k); }
+  engine& eng(std::size_t k) { return *at(k).eng; }
+  counter_machine& machine(std::size_t k) { return *at(k).machine; }
+
+  /// Delivers messages (and collects outputs) until nothing moves.
+  void settle();
+  /// Advances time by `d` in ticks, ticking every engine and settling after
+  /// each tick.
+  void run_for(millis d);
+  /// Runs until exactly one member leads, every member knows it and has
+  /// applied everything committed, with `voters` voters; false after `max`.
+  bool elect(std::size_t voters, millis max = millis{60000});
+  /// The members that lead now.
+  std::vector<std::size_t> leaders() const;
+  std::size_t leader() const;
+  std::size_t follower() const;
+
+  /// Ticks until member k has a completion for `id`, at most `max`.
+  const completion* wait_for(std::size_t k, op_id id, millis max = millis{20000});
+  const completion* find(std::size_t k, op_id id) const;
+
+  void isolate(std::size_t k);
+  void cut(std::size_t a, std::size_t b);
+  void heal() { cut_.clear(); }
+  /// Destroys member k's engine and starts a new one over the same storage
+  /// with a fresh machine; the bonds to it break and form again.
+  void restart(std::size_t k);
+
+  /// Every message delivered, in order.
+  std::vector<raft::message> delivered;
+  std::size_t delivered_count(std::size_t from, std::string_view kind) const;
+
+private:
+  void start(std::size_t k);
+  void collect(std::size_t k);
+  bool linked(std::size_t a, std::size_t b) const;
+
+  std::vector<std::unique_ptr<member>> members_;
+  std::set<std::pair<std::size_t, std::size_t>> cut_;
+  std::vector<std::pair<std::size_t, raft::message>> queue_; // (to, message)
+  millis now_{0};
+};
+
+} // namespace mosaik::groups::testing
