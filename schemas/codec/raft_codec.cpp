@@ -1,7 +1,6 @@
 #include "schemas/codec/raft_codec.hpp"
 
-#include "schemas/codec/message_reader.hpp"
-#include "schemas/raft.capnp.h"
+#include "schemas/codec/raft_fields.hpp"
 
 #include <algorithm>
 
@@ -26,14 +25,18 @@ static_assert(same_value(raft::forward_answer::accepted, schema::ForwardAnswer::
 static_assert(same_value(raft::forward_answer::not_leader, schema::ForwardAnswer::NOT_LEADER));
 static_assert(same_value(raft::forward_answer::unknown, schema::ForwardAnswer::UNKNOWN));
 
+} // namespace
+
 // -- writers ---------------------------------------------------------------------
 
-void write_entry(schema::Entry::Builder b, const raft::entry& e) {
+void write_raft_entry(schema::Entry::Builder b, const raft::entry& e) {
   b.setIndex(e.index);
   b.setTerm(e.term);
   b.setType(static_cast<schema::EntryType>(e.type));
   b.setData(as_capnp(e.data));
 }
+
+namespace {
 
 void write_ids(capnp::List<capnp::Data>::Builder list, const std::vector<raft::node_id>& ids) {
   for (unsigned k = 0; k < ids.size(); ++k)
@@ -62,7 +65,7 @@ struct body_writer {
     out.setCommit(a.commit);
     auto list = out.initEntries(static_cast<unsigned>(a.entries.size()));
     for (unsigned k = 0; k < a.entries.size(); ++k)
-      write_entry(list[k], a.entries[k]);
+      write_raft_entry(list[k], a.entries[k]);
   }
   void operator()(const raft::append_response& r) {
     auto out = b.initAppendResponse();
@@ -131,7 +134,9 @@ result<digest> read_digest(capnp::Data::Reader d, const char* field) {
   return *id;
 }
 
-result<raft::entry> read_entry(schema::Entry::Reader r) {
+} // namespace
+
+result<raft::entry> read_raft_entry(schema::Entry::Reader r) {
   auto raw_type = static_cast<std::uint16_t>(r.getType());
   if (raw_type > static_cast<std::uint16_t>(raft::entry_type::config_change))
     return unexpected{decode_error{decode_errc::unknown_kind,
@@ -142,6 +147,8 @@ result<raft::entry> read_entry(schema::Entry::Reader r) {
   return raft::entry{r.getIndex(), r.getTerm(), static_cast<raft::entry_type>(raw_type),
                      bytes(data.begin(), data.end())};
 }
+
+namespace {
 
 result<std::vector<raft::node_id>> read_ids(capnp::List<capnp::Data>::Reader list,
                                             const char* field) {
@@ -191,7 +198,7 @@ result<raft::message_body> read_append(schema::AppendRequest::Reader r) {
   auto list = r.getEntries();
   a.entries.reserve(list.size());
   for (auto e : list) {
-    auto entry = read_entry(e);
+    auto entry = read_raft_entry(e);
     if (!entry)
       return unexpected{entry.error()};
     // The follower splices these after prevIndex: they must follow it.
@@ -262,46 +269,51 @@ result<raft::message_body> read_body(schema::RaftMessage::Body::Reader b) {
 
 } // namespace
 
+void write_raft_message(schema::RaftMessage::Builder b, const raft::message& m) {
+  b.setFrom(as_capnp(m.from.view()));
+  b.setTo(as_capnp(m.to.view()));
+  b.setTerm(m.term);
+  b.setLineage(as_capnp(m.lineage.view()));
+  std::visit(body_writer{b.initBody()}, m.body);
+}
+
+result<raft::message> read_raft_message(schema::RaftMessage::Reader r) {
+  auto from = read_id(r.getFrom(), "message.from");
+  if (!from)
+    return unexpected{from.error()};
+  auto to = read_id(r.getTo(), "message.to");
+  if (!to)
+    return unexpected{to.error()};
+  auto lineage = read_digest(r.getLineage(), "message.lineage");
+  if (!lineage)
+    return unexpected{lineage.error()};
+  auto body = read_body(r.getBody());
+  if (!body)
+    return unexpected{body.error()};
+  return raft::message{*from, *to, r.getTerm(), *lineage, std::move(*body)};
+}
+
 bytes encode_raft_message(const raft::message& m) {
   capnp::MallocMessageBuilder builder;
-  auto root = builder.initRoot<schema::RaftMessage>();
-  root.setFrom(as_capnp(m.from.view()));
-  root.setTo(as_capnp(m.to.view()));
-  root.setTerm(m.term);
-  root.setLineage(as_capnp(m.lineage.view()));
-  std::visit(body_writer{root.initBody()}, m.body);
+  write_raft_message(builder.initRoot<schema::RaftMessage>(), m);
   return detail::to_bytes(builder);
 }
 
 expected<raft::message, decode_error> decode_raft_message(byte_view data,
                                                           const decode_limits& limits) {
-  return detail::read_message<schema::RaftMessage, raft::message>(
-    data, limits.max_bytes, limits, [](schema::RaftMessage::Reader r) -> result<raft::message> {
-      auto from = read_id(r.getFrom(), "message.from");
-      if (!from)
-        return unexpected{from.error()};
-      auto to = read_id(r.getTo(), "message.to");
-      if (!to)
-        return unexpected{to.error()};
-      auto lineage = read_digest(r.getLineage(), "message.lineage");
-      if (!lineage)
-        return unexpected{lineage.error()};
-      auto body = read_body(r.getBody());
-      if (!body)
-        return unexpected{body.error()};
-      return raft::message{*from, *to, r.getTerm(), *lineage, std::move(*body)};
-    });
+  return detail::read_message<schema::RaftMessage, raft::message>(data, limits.max_bytes, limits,
+                                                                  &read_raft_message);
 }
 
 bytes encode_entry(const raft::entry& e) {
   capnp::MallocMessageBuilder builder;
-  write_entry(builder.initRoot<schema::Entry>(), e);
+  write_raft_entry(builder.initRoot<schema::Entry>(), e);
   return detail::to_bytes(builder);
 }
 
 expected<raft::entry, decode_error> decode_entry(byte_view data, const decode_limits& limits) {
   return detail::read_message<schema::Entry, raft::entry>(data, limits.max_bytes, limits,
-                                                          &read_entry);
+                                                          &read_raft_entry);
 }
 
 bytes encode_snapshot_metadata(const raft::snapshot_metadata& meta) {
