@@ -1,0 +1,25 @@
+#pragma once
+// The groups subsystem's settings on one node (the per-group consensus
+// parameters are the group's own: consensus_config.hpp).
+
+#include "actors/core/groups/group_store.hpp"
+#include "actors/core/groups/time.hpp"
+
+#include <cstddef>
+#include <memory>
+
+namespace mosaik::groups {
+
+struct groups_config {
+  /// One Raft tick: the resolution of every group timer.
+  millis tick{100};
+  /// A bond hello must be answered this soon (FEATURES 6.9).
+  millis handshake_timeout{2000};
+  /// Groups one node runs at once; more joins are refused.
+  std::size_t max_groups = 64;
+  /// Where groups keep their Raft state. Unset: LMDB in the node's
+  /// data_dir/raft when it has a data_dir, else memory (lost on exit).
+  std::shared_ptr<store_provider> stores;
+};
+
+} // namespace mosaik::groups
