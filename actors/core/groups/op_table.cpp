@@ -3,6 +3,8 @@
 #include "actors/core/check.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 namespace mosaik::groups {
 
@@ -20,6 +22,8 @@ void op_table::add(op_id id, op_kind kind, std::vector<bytes> commands,
   }
   auto [it, fresh] = ops_.emplace(id, std::move(o));
   MOSAIK_CHECK(fresh, "op ", id, " is already in flight");
+  if (kind == op_kind::execute)
+    floors_.insert(applied);
 }
 
 void op_table::on_proposal(const raft::proposal_event& e, bool leader) {
@@ -28,6 +32,7 @@ void op_table::on_proposal(const raft::proposal_event& e, bool leader) {
     return; // its operation already ended
   auto [id, pos] = found->second;
   auto& c = ops_.at(id).commands.at(pos);
+  touched_.insert(id);
   using o = raft::proposal_outcome;
   switch (e.outcome) {
     case o::accepted:
@@ -61,47 +66,39 @@ void op_table::on_proposal(const raft::proposal_event& e, bool leader) {
 }
 
 void op_table::on_applied(raft::index_t index, raft::term_t term, const apply_outcome& o) {
-  bool executes = std::any_of(ops_.begin(), ops_.end(),
-                              [](const auto& kv) { return kv.second.kind == op_kind::execute; });
-  if (executes)
+  if (!floors_.empty())
     applied_.insert_or_assign(index, applied_entry{term, o});
 }
 
 void op_table::settle(std::vector<completion>& out) {
-  for (auto it = ops_.begin(); it != ops_.end();) {
+  for (auto id : std::exchange(touched_, {})) {
+    auto it = ops_.find(id);
+    if (it == ops_.end())
+      continue;
     auto& o = it->second;
     if (o.kind == op_kind::execute) {
       for (auto& c : o.commands) {
         if (c.st != state::committed || c.result)
           continue;
         auto e = applied_.find(c.index);
-        MOSAIK_CHECK(e != applied_.end() && e->second.term == c.term, "op ", it->first,
+        MOSAIK_CHECK(e != applied_.end() && e->second.term == c.term, "op ", id,
                      ": the entry at ", c.index, " term ", c.term,
                      " committed but its outcome was not kept");
         c.result = e->second.outcome;
       }
     }
-    auto done = outcome(it->first, o);
-    if (!done) {
-      ++it;
-      continue;
-    }
-    out.push_back(std::move(*done));
-    auto id = (it++)->first;
-    erase(id);
+    if (auto done = outcome(id, o))
+      end(it, std::move(*done), out);
   }
   prune_applied();
 }
 
 void op_table::expire(millis now, std::vector<completion>& out) {
   for (auto it = ops_.begin(); it != ops_.end();) {
-    if (it->second.deadline > now) {
-      ++it;
-      continue;
-    }
-    out.push_back(failure(it->first, it->second, op_errc::timeout));
-    auto id = (it++)->first;
-    erase(id);
+    auto next = std::next(it);
+    if (it->second.deadline <= now)
+      end(it, failure(it->first, it->second, op_errc::timeout), out);
+    it = next;
   }
   prune_applied();
 }
@@ -114,6 +111,8 @@ void op_table::fail_all(op_errc code, const std::string& detail, std::vector<com
   }
   ops_.clear();
   by_proposal_.clear();
+  touched_.clear();
+  floors_.clear();
   applied_.clear();
 }
 
@@ -166,21 +165,20 @@ failed op_table::failure(op_id id, const op& o, std::optional<op_errc> forced) {
   return f;
 }
 
-void op_table::erase(op_id id) {
-  auto it = ops_.find(id);
-  for (const auto& c : it->second.commands)
-    by_proposal_.erase(c.proposal);
+void op_table::end(std::map<op_id, op>::iterator it, completion c,
+                   std::vector<completion>& out) {
+  out.push_back(std::move(c));
+  for (const auto& cmd : it->second.commands)
+    by_proposal_.erase(cmd.proposal);
+  if (it->second.kind == op_kind::execute)
+    floors_.erase(floors_.find(it->second.floor));
   ops_.erase(it);
 }
 
 void op_table::prune_applied() {
-  std::optional<raft::index_t> floor;
-  for (const auto& [id, o] : ops_)
-    if (o.kind == op_kind::execute)
-      floor = std::min(floor.value_or(o.floor), o.floor);
-  if (!floor)
+  if (floors_.empty())
     return applied_.clear();
-  applied_.erase(applied_.begin(), applied_.upper_bound(*floor));
+  applied_.erase(applied_.begin(), applied_.upper_bound(*floors_.begin()));
 }
 
 } // namespace mosaik::groups

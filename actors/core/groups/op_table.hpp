@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -32,7 +33,8 @@ public:
   void on_proposal(const raft::proposal_event& e, bool leader);
   /// A command entry was applied here with outcome `o`.
   void on_applied(raft::index_t index, raft::term_t term, const apply_outcome& o);
-  /// Ends the operations that are done:
+  /// Ends the operations that are done (only those an event touched since
+  /// the last call can be):
   ///  - feed: every command accepted -> fed (first to last index);
   ///  - execute: every command committed and applied -> executed;
   ///  - a command refused and none still unanswered -> failed. The code is
@@ -76,12 +78,16 @@ private:
   /// The completion `o` has come to, if any.
   static std::optional<completion> outcome(op_id id, const op& o);
   static failed failure(op_id id, const op& o, std::optional<op_errc> forced);
-  void erase(op_id id);
   /// Drops the kept outcomes no waiting execute can still claim.
   void prune_applied();
+  void end(std::map<op_id, op>::iterator it, completion c, std::vector<completion>& out);
 
   std::map<op_id, op> ops_;
   std::map<std::uint64_t, std::pair<op_id, std::size_t>> by_proposal_;
+  /// Operations with an event since the last settle().
+  std::set<op_id> touched_;
+  /// The `applied` floor of every execute in flight.
+  std::multiset<raft::index_t> floors_;
   /// Outcomes of entries applied before an execute learned their index (a
   /// forwarded proposal's answer can arrive after the entry's commit).
   std::map<raft::index_t, applied_entry> applied_;

@@ -52,7 +52,8 @@ raft::storage_result<bool> test_persister::persist(const raft::ready& rd) {
   return inner_.persist(rd);
 }
 
-engine_cluster::engine_cluster(std::size_t n) {
+engine_cluster::engine_cluster(std::size_t n, std::function<void(engine_config&)> tweak)
+  : tweak_(std::move(tweak)) {
   for (std::size_t k = 0; k < n; ++k) {
     members_.push_back(std::make_unique<member>());
     start(k);
@@ -73,6 +74,8 @@ void engine_cluster::start(std::size_t k) {
   cfg.consensus.max_voters = 5;
   cfg.tick = tick;
   cfg.seed = 1000 + k;
+  if (tweak_)
+    tweak_(cfg);
   auto machine = std::make_unique<counter_machine>();
   m.machine = machine.get();
   auto created = engine::create(cfg, m.store, m.persister, std::move(machine), now_);
@@ -197,6 +200,9 @@ void engine_cluster::restart(std::size_t k) {
     if (other != k)
       eng(other).bond_lost(member_id(k), now_);
   start(k);
+}
+
+void engine_cluster::bond(std::size_t k) {
   for (std::size_t other = 0; other < size(); ++other) {
     if (other == k)
       continue;

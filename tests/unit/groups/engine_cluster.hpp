@@ -9,6 +9,7 @@
 #include "actors/core/raft/memory_storage.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -64,7 +65,8 @@ struct member {
 
 class engine_cluster {
 public:
-  explicit engine_cluster(std::size_t n);
+  /// Members 0..n-1, bonded to each other, each config passed to `tweak`.
+  explicit engine_cluster(std::size_t n, std::function<void(engine_config&)> tweak = {});
 
   static constexpr millis tick{100};
   millis now() const { return now_; }
@@ -94,8 +96,10 @@ public:
   void cut(std::size_t a, std::size_t b);
   void heal() { cut_.clear(); }
   /// Destroys member k's engine and starts a new one over the same storage
-  /// with a fresh machine; the bonds to it break and form again.
+  /// with a fresh machine; the bonds to it break.
   void restart(std::size_t k);
+  /// The bonds between member k and the others form (again).
+  void bond(std::size_t k);
 
   /// Every message delivered, in order.
   std::vector<raft::message> delivered;
@@ -109,6 +113,7 @@ private:
   std::vector<std::unique_ptr<member>> members_;
   std::set<std::pair<std::size_t, std::size_t>> cut_;
   std::vector<std::pair<std::size_t, raft::message>> queue_; // (to, message)
+  std::function<void(engine_config&)> tweak_;
   millis now_{0};
 };
 

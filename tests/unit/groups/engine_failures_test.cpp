@@ -53,6 +53,22 @@ TEST_CASE("oversized commands and too many operations are rejected before propos
   CHECK(c.eng(l).view().last_index == last); // not even the small one
 }
 
+TEST_CASE("operations beyond max_pending_ops are rejected") {
+  engine_cluster c(3, [](engine_config& cfg) { cfg.max_pending_ops = 2; });
+  REQUIRE(c.elect(3));
+  auto l = c.leader();
+  c.isolate(l); // nothing commits: the first two stay in flight
+  c.eng(l).execute(1, two(), c.now() + far, c.now());
+  c.eng(l).query(2, to_bytes("a"), consistency::strong, c.now() + far, c.now());
+  c.eng(l).execute(3, two(), c.now() + far, c.now());
+  c.settle();
+  CHECK(c.find(l, 1) == nullptr);
+  CHECK(c.find(l, 2) == nullptr);
+  const auto& f = as<failed>(c.find(l, 3)).failure;
+  CHECK(f.code == op_errc::rejected);
+  CHECK(f.unsent == two());
+}
+
 TEST_CASE("a partitioned leader times out with an unknown outcome") {
   engine_cluster c(3);
   REQUIRE(c.elect(3));

@@ -53,6 +53,23 @@ TEST_CASE("three engines elect exactly one leader that every member knows") {
   CHECK(c.leaders() == std::vector<std::size_t>{l}); // stable without faults
 }
 
+TEST_CASE("the view is emitted only when it changes") {
+  engine_cluster c(3);
+  REQUIRE(c.elect(3));
+  auto f = c.follower();
+  auto views = c.at(f).views.size();
+  c.run_for(millis{5000}); // heartbeats only
+  CHECK(c.at(f).views.size() == views);
+  auto last = c.eng(f).view().last_index;
+  c.eng(c.leader()).execute(1, commands({"add a 1"}), c.now() + far, c.now());
+  c.wait_for(c.leader(), 1);
+  c.run_for(millis{1000});
+  REQUIRE(c.at(f).views.size() > views);
+  CHECK(c.at(f).views.back().last_index == last + 1);
+  CHECK(c.at(f).views.back().applied == last + 1);
+  CHECK(c.at(f).views.back() == c.eng(f).view());
+}
+
 TEST_CASE("five engines elect exactly one leader with five voters") {
   engine_cluster c(5);
   REQUIRE(c.elect(5));
@@ -156,6 +173,7 @@ TEST_CASE("a restarted member replays the committed entries into a fresh machine
   CHECK(c.machine(f).outcomes == before);
   CHECK(c.machine(f).values == std::map<std::string, std::int64_t>{{"a", 4}, {"b", 2}});
   CHECK(c.eng(f).view().applied == c.eng(l).view().commit);
+  c.bond(f);
   c.eng(l).execute(2, commands({"add b 1"}), c.now() + far, c.now());
   as<executed>(c.wait_for(l, 2));
   c.run_for(millis{1000});
