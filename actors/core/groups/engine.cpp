@@ -3,6 +3,7 @@
 #include "actors/core/check.hpp"
 #include "actors/core/groups/op_table.hpp"
 #include "actors/core/groups/read_batcher.hpp"
+#include "actors/core/rng.hpp"
 
 #include <string>
 #include <utility>
@@ -27,6 +28,13 @@ raft::config raft_config(const engine_config& c) {
   return rc;
 }
 
+/// Proposal and read ids start where the seed says: a leader remembers the
+/// forwarded ids it appended in its term, and would take a restarted
+/// member's new proposal for a copy of its previous incarnation's one with
+/// the same id (answering with that entry's position), or a late read
+/// answer for a new read.
+std::uint64_t first_id(std::uint64_t seed) { return rng(seed ^ 0x9e3779b97f4a7c15u).next(); }
+
 failed refused(op_id id, op_errc code, std::string detail, std::vector<bytes> unsent = {}) {
   return failed{id, {code, std::move(detail), std::move(unsent)}};
 }
@@ -40,7 +48,7 @@ bool engine_output::empty() const {
 struct engine::impl {
   impl(engine_config c, persister& per, std::unique_ptr<machine> mach, raft::raw_node node)
     : cfg(std::move(c)), p(per), m(std::move(mach)), raw(std::move(node)),
-      soft(raw.status().soft) {}
+      soft(raw.status().soft), next_id(first_id(cfg.seed)) {}
 
   engine_config cfg;
   persister& p;
@@ -54,8 +62,9 @@ struct engine::impl {
   std::optional<group_view> emitted;
   /// The last entry the machine has seen (commands applied, others skipped).
   raft::index_t applied = 0;
-  /// Proposal and read ids: raw_node forbids reusing either while it lives.
-  std::uint64_t next_id = 1;
+  /// Proposal and read ids: never reused while the node lives, nor (with a
+  /// fresh seed) by a restart.
+  std::uint64_t next_id;
   bool stopped = false;
   bool closed = false;
 

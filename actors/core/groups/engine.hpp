@@ -53,6 +53,9 @@ struct engine_config {
   raft::leadership preference;
   /// How long one Raft tick is; the caller calls tick() this often.
   millis tick{100};
+  /// Seeds the core's randomness and the engine's proposal and read ids.
+  /// Draw it afresh on every start of a member: a leader takes a proposal
+  /// that reuses an id of the member's previous incarnation for a copy.
   std::uint64_t seed = 0;
   /// Operations waiting at once; more are rejected.
   std::size_t max_pending_ops = 4096;

@@ -18,6 +18,7 @@ std::string text(const bytes& b) { return {b.begin(), b.end()}; }
 apply_outcome counter_machine::apply(byte_view command, const apply_context& ctx) {
   contexts.push_back(ctx);
   std::string_view c(reinterpret_cast<const char*>(command.data()), command.size());
+  log[ctx.index] = std::string(c);
   auto reject = [&](std::string why) -> apply_outcome {
     outcomes[ctx.index] = "!" + why;
     return unexpected{std::move(why)};
@@ -73,7 +74,7 @@ void engine_cluster::start(std::size_t k) {
   cfg.consensus.min_voters = size();
   cfg.consensus.max_voters = 5;
   cfg.tick = tick;
-  cfg.seed = 1000 + k;
+  cfg.seed = 1000 + k + 100 * m.incarnation++; // fresh on every start
   if (tweak_)
     tweak_(cfg);
   auto machine = std::make_unique<counter_machine>();
@@ -116,7 +117,7 @@ void engine_cluster::settle() {
     queue_.clear();
     for (auto& [to, msg] : batch) {
       auto from = static_cast<std::size_t>(msg.from.raw()[0] - 1);
-      if (!linked(from, to))
+      if (!linked(from, to) || (drop && drop(msg)))
         continue;
       delivered.push_back(msg);
       eng(to).on_message(msg, now_);
@@ -195,6 +196,8 @@ void engine_cluster::isolate(std::size_t k) {
 void engine_cluster::cut(std::size_t a, std::size_t b) { cut_.insert({a, b}); }
 
 void engine_cluster::restart(std::size_t k) {
+  eng(k).close(now_);
+  collect(k);
   at(k).eng.reset();
   for (std::size_t other = 0; other < size(); ++other)
     if (other != k)

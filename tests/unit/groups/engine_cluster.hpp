@@ -37,6 +37,8 @@ public:
   std::map<std::string, std::int64_t> values;
   /// Every command's index and outcome ("=<value>" or "!<reason>").
   std::map<raft::index_t, std::string> outcomes;
+  /// Every command applied, by index.
+  std::map<raft::index_t, std::string> log;
   std::vector<apply_context> contexts;
 };
 
@@ -61,6 +63,7 @@ struct member {
   std::vector<completion> completions;
   std::vector<group_view> views;
   std::vector<raft::raft_error> errors;
+  std::uint64_t incarnation = 0;
 };
 
 class engine_cluster {
@@ -95,12 +98,15 @@ public:
   void isolate(std::size_t k);
   void cut(std::size_t a, std::size_t b);
   void heal() { cut_.clear(); }
-  /// Destroys member k's engine and starts a new one over the same storage
-  /// with a fresh machine; the bonds to it break.
+  /// Closes and destroys member k's engine (its operations fail as closed)
+  /// and starts a new one over the same storage with a fresh machine; the
+  /// bonds to it break.
   void restart(std::size_t k);
   /// The bonds between member k and the others form (again).
   void bond(std::size_t k);
 
+  /// Messages for which this returns true are dropped.
+  std::function<bool(const raft::message&)> drop;
   /// Every message delivered, in order.
   std::vector<raft::message> delivered;
   std::size_t delivered_count(std::size_t from, std::string_view kind) const;

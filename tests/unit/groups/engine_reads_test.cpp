@@ -92,6 +92,28 @@ TEST_CASE("a strong query on a follower is served at or after the leader's commi
   CHECK(second > index);
 }
 
+TEST_CASE("a strong query waits until the member has applied its read index") {
+  engine_cluster c(3);
+  write_a(c);
+  auto l = c.leader();
+  auto f = c.follower();
+  // The follower hears nothing from the leader but its answers to forwards:
+  // it never learns of the next write's commit.
+  c.drop = [&](const raft::message& m) {
+    return m.from == member_id(l) && m.to == member_id(f) && !raft::is_forward(m);
+  };
+  c.eng(l).execute(2, {to_bytes("add a 4")}, c.now() + far, c.now());
+  auto second = as<executed>(c.wait_for(l, 2)).range.first;
+  c.eng(f).query(3, to_bytes("a"), consistency::strong, c.now() + far, c.now());
+  c.run_for(millis{1000});
+  CHECK(c.eng(f).view().applied < second);
+  CHECK(c.find(f, 3) == nullptr); // confirmed at the second write's index, not applied here
+  c.drop = nullptr;
+  const auto& r = as<queried>(c.wait_for(f, 3));
+  CHECK(text(r.result) == "7");
+  CHECK(r.at >= second);
+}
+
 TEST_CASE("strong queries arriving during a round share the next round") {
   engine_cluster c(3);
   write_a(c);
