@@ -62,7 +62,7 @@ engine_cluster::engine_cluster(std::size_t n, std::function<void(engine_config&)
   for (std::size_t a = 0; a < n; ++a)
     for (std::size_t b = 0; b < n; ++b)
       if (a != b)
-        eng(a).bond_up({member_id(b), eng(b).lineage(), false}, now_);
+        eng(a).bond_up({member_id(b), eng(b).lineage(), eng(b).view().observer}, now_);
   settle();
 }
 
@@ -209,8 +209,8 @@ void engine_cluster::bond(std::size_t k) {
   for (std::size_t other = 0; other < size(); ++other) {
     if (other == k)
       continue;
-    eng(other).bond_up({member_id(k), eng(k).lineage(), false}, now_);
-    eng(k).bond_up({member_id(other), eng(other).lineage(), false}, now_);
+    eng(other).bond_up({member_id(k), eng(k).lineage(), eng(k).view().observer}, now_);
+    eng(k).bond_up({member_id(other), eng(other).lineage(), eng(other).view().observer}, now_);
   }
 }
 
