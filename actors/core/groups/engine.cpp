@@ -68,6 +68,15 @@ struct engine::impl {
   bool stopped = false;
   bool closed = false;
 
+  /// A Raft input, unless stopped, then run().
+  template <class F>
+  void input(F&& f) {
+    if (stopped)
+      return;
+    f();
+    run();
+  }
+
   /// After every input: the ready loop, then the view.
   void run() {
     drain();
@@ -109,8 +118,9 @@ struct engine::impl {
       out.messages.push_back(std::move(msg));
     if (rd.soft)
       soft = *rd.soft;
-    // Proposal events first: an execute learns its index before the entry
-    // at that index is applied in this same ready.
+    // Proposal events before the entries they may be about (the contract's
+    // order; the op table also keeps the outcomes of entries applied before
+    // an execute learned their index, as a forwarded answer can be late).
     for (const auto& e : rd.proposals)
       ops.on_proposal(e, soft.role == raft::role::leader);
     apply(rd.committed_entries);
@@ -243,39 +253,24 @@ engine& engine::operator=(engine&&) noexcept = default;
 engine::~engine() = default;
 
 void engine::tick(millis now) {
-  if (impl_->stopped)
-    return;
-  impl_->raw.tick();
-  impl_->run();
+  impl_->input([&] { impl_->raw.tick(); });
   impl_->expire(now);
 }
 
 void engine::on_message(const raft::message& m, millis) {
-  if (impl_->stopped)
-    return;
-  impl_->raw.step(m);
-  impl_->run();
+  impl_->input([&] { impl_->raw.step(m); });
 }
 
 void engine::bond_up(const raft::peer_info& peer, millis) {
-  if (impl_->stopped)
-    return;
-  impl_->raw.peer_joined(peer);
-  impl_->run();
+  impl_->input([&] { impl_->raw.peer_joined(peer); });
 }
 
 void engine::bond_departed(const peer_id& peer, millis) {
-  if (impl_->stopped)
-    return;
-  impl_->raw.peer_departed(peer);
-  impl_->run();
+  impl_->input([&] { impl_->raw.peer_departed(peer); });
 }
 
 void engine::bond_lost(const peer_id& peer, millis) {
-  if (impl_->stopped)
-    return;
-  impl_->raw.peer_lost(peer);
-  impl_->run();
+  impl_->input([&] { impl_->raw.peer_lost(peer); });
 }
 
 void engine::feed(op_id id, std::vector<bytes> commands, millis deadline, millis) {

@@ -1,5 +1,6 @@
 // How the engine's operations fail: refusals, deadlines, close and storage.
 
+#include "tests/support/aborts.hpp"
 #include "tests/unit/groups/engine_cluster.hpp"
 
 #include <doctest/doctest.h>
@@ -204,4 +205,20 @@ TEST_CASE("a persister failure fails the operations waiting on the member") {
   const auto& no = as<failed>(c.find(l, 1)).failure;
   CHECK(no.code == op_errc::storage);
   CHECK(as<failed>(c.find(l, 2)).failure.code == op_errc::storage);
+}
+
+TEST_CASE("an endless ready loop and a reused op id are checked failures") {
+  auto endless = test::abort_message([] {
+    engine_cluster c(1, [](engine_config& cfg) { cfg.bugs.endless_ready = true; });
+  });
+  REQUIRE(endless);
+  CHECK(endless->find("readies in one drain") != std::string::npos);
+  engine_cluster c(3);
+  REQUIRE(c.elect(3));
+  auto l = c.leader();
+  c.isolate(l);
+  c.eng(l).execute(1, two(), c.now() + far, c.now());
+  auto reused = test::abort_message([&] { c.eng(l).feed(1, two(), c.now() + far, c.now()); });
+  REQUIRE(reused);
+  CHECK(reused->find("op 1 is already in flight") != std::string::npos);
 }
