@@ -30,6 +30,18 @@ struct CatalogEntry {
   rttUs @7 :UInt64;                 # smoothed RTT measured by the node (0 = no sample)
 }
 
+struct GroupStatus {
+  groupId @0 :Ids.Id;        # the group's id
+  role @1 :Text;             # "leader", "follower", "candidate", "pre_candidate" or "observer"
+  leader @2 :Ids.Id;         # the leader's peer id as this node knows it (empty = none known)
+  term @3 :UInt64;           # the node's current term in the group
+  commit @4 :UInt64;         # the highest log index known committed
+  applied @5 :UInt64;        # the highest log index applied to the state machine
+  lastIndex @6 :UInt64;      # the last index of the node's log
+  online @7 :Bool;           # whether the group serves commands and strong reads
+  bonds @8 :List(Ids.Id);    # peers bonded with in the group, sorted, unique
+}
+
 struct Status {
   peerId @0 :Ids.Id;                # the node's peer id
   networkId @1 :Ids.Id;             # the network it belongs to
@@ -39,4 +51,5 @@ struct Status {
   counters @5 :List(Counter);       # the node's metrics (the network label aside), by name
   tags @6 :List(Ids.Id);            # the node's tags
   catalog @7 :List(CatalogEntry);   # the node's discovery catalog, without itself
+  groups @8 :List(GroupStatus);     # the consensus groups the node runs, by group id
 }

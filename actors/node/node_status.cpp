@@ -1,5 +1,6 @@
 // The node's status: its links from the node's own state, the rest (tags,
-// catalog) from the status contributors registered by the subsystems above.
+// catalog, groups) from the status contributors registered by the subsystems
+// above.
 #include "actors/node/node_internal.hpp"
 #include "schemas/codec/status_codec.hpp"
 
@@ -27,6 +28,22 @@ void add(wire::node_status& s, status_part& part) {
   s.tags.insert(s.tags.end(), part.tags.begin(), part.tags.end());
   s.catalog.insert(s.catalog.end(), std::make_move_iterator(part.catalog.begin()),
                    std::make_move_iterator(part.catalog.end()));
+  s.groups.insert(s.groups.end(), std::make_move_iterator(part.groups.begin()),
+                  std::make_move_iterator(part.groups.end()));
+}
+
+/// Groups by id, each one's bonds sorted and unique and every list within
+/// what a status reader accepts, so that the answer always decodes.
+void bound_groups(std::vector<wire::group_status>& groups) {
+  std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  if (groups.size() > codec::max_status_groups)
+    groups.resize(codec::max_status_groups);
+  for (auto& g : groups) {
+    std::sort(g.bonds.begin(), g.bonds.end());
+    g.bonds.erase(std::unique(g.bonds.begin(), g.bonds.end()), g.bonds.end());
+    if (g.bonds.size() > codec::max_status_group_bonds)
+      g.bonds.resize(codec::max_status_group_bonds);
+  }
 }
 
 void finish(node_actor* self, status_gathering& g) {
@@ -37,6 +54,7 @@ void finish(node_actor* self, status_gathering& g) {
   // A status reader refuses longer lists; the metrics give the size.
   if (s.catalog.size() > codec::max_status_catalog)
     s.catalog.resize(codec::max_status_catalog);
+  bound_groups(s.groups);
   g.done(std::move(s));
 }
 

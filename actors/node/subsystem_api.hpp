@@ -1,5 +1,5 @@
 #pragma once
-// The protocols every subsystem above the links (discovery, later groups and
+// The protocols every subsystem above the links (discovery, groups, later
 // streams) speaks with the node and with the network supervisor, so that
 // neither needs to know the subsystems:
 //
@@ -34,6 +34,7 @@ struct contribute_status {};
 struct status_part {
   std::vector<tag> tags;
   std::vector<wire::catalog_status> catalog;
+  std::vector<wire::group_status> groups;
 };
 
 struct add_status_contributor {

@@ -4,6 +4,8 @@
 #include "schemas/codec/message_reader.hpp"
 #include "schemas/status.capnp.h"
 
+#include <algorithm>
+
 namespace mosaik::codec {
 
 namespace {
@@ -70,6 +72,68 @@ expected<wire::catalog_status, decode_error> read_catalog_entry(schema::CatalogE
   return c;
 }
 
+void write_groups(capnp::List<schema::GroupStatus>::Builder out,
+                  const std::vector<wire::group_status>& groups) {
+  for (unsigned i = 0; i < groups.size(); ++i) {
+    const auto& g = groups[i];
+    out[i].setGroupId(as_capnp(g.id.view()));
+    out[i].setRole(as_text(g.role));
+    if (g.leader)
+      out[i].setLeader(as_capnp(g.leader->view()));
+    out[i].setTerm(g.term);
+    out[i].setCommit(g.commit);
+    out[i].setApplied(g.applied);
+    out[i].setLastIndex(g.last_index);
+    out[i].setOnline(g.online);
+    auto bonds = out[i].initBonds(static_cast<unsigned>(g.bonds.size()));
+    for (unsigned b = 0; b < g.bonds.size(); ++b)
+      bonds.set(b, as_capnp(g.bonds[b].view()));
+  }
+}
+
+expected<std::vector<peer_id>, decode_error> read_bonds(capnp::List<capnp::Data>::Reader in) {
+  if (in.size() > max_status_group_bonds)
+    return bad_field("status.groups.bonds has too many entries");
+  std::vector<peer_id> out;
+  for (auto b : in) {
+    auto id = peer_id::from_bytes(as_view(b));
+    if (!id)
+      return bad_field("status.groups.bonds entries must be 32 bytes");
+    if (!out.empty() && !(out.back() < *id))
+      return bad_field("status.groups.bonds must be sorted and unique");
+    out.push_back(*id);
+  }
+  return out;
+}
+
+expected<wire::group_status, decode_error> read_group(schema::GroupStatus::Reader r) {
+  wire::group_status g;
+  auto id = group_id::from_bytes(as_view(r.getGroupId()));
+  if (!id)
+    return bad_field("status.groups.groupId must be 32 bytes");
+  g.id = *id;
+  std::string_view role{r.getRole().cStr(), r.getRole().size()};
+  if (std::find(wire::group_roles.begin(), wire::group_roles.end(), role) == wire::group_roles.end())
+    return bad_field("status.groups.role is not a known role");
+  g.role = std::string{role};
+  if (r.getLeader().size() != 0) {
+    auto leader = peer_id::from_bytes(as_view(r.getLeader()));
+    if (!leader)
+      return bad_field("status.groups.leader must be empty or 32 bytes");
+    g.leader = *leader;
+  }
+  g.term = r.getTerm();
+  g.commit = r.getCommit();
+  g.applied = r.getApplied();
+  g.last_index = r.getLastIndex();
+  g.online = r.getOnline();
+  auto bonds = read_bonds(r.getBonds());
+  if (!bonds)
+    return unexpected{bonds.error()};
+  g.bonds = std::move(*bonds);
+  return g;
+}
+
 } // namespace
 
 bytes encode_status(const wire::node_status& s) {
@@ -84,15 +148,16 @@ bytes encode_status(const wire::node_status& s) {
     peers[i].setPeerId(as_capnp(s.peers[i].peer.view()));
     write_endpoint(peers[i].initAddress(), s.peers[i].address);
     peers[i].setRttUs(s.peers[i].rtt_us);
-    peers[i].setState(s.peers[i].state);
+    peers[i].setState(as_text(s.peers[i].state));
   }
   auto counters = root.initCounters(static_cast<unsigned>(s.counters.size()));
   for (unsigned i = 0; i < s.counters.size(); ++i) {
-    counters[i].setName(s.counters[i].first);
+    counters[i].setName(as_text(s.counters[i].first));
     counters[i].setValue(s.counters[i].second);
   }
   write_tags(root.initTags(static_cast<unsigned>(s.tags.size())), s.tags);
   write_catalog(root.initCatalog(static_cast<unsigned>(s.catalog.size())), s.catalog);
+  write_groups(root.initGroups(static_cast<unsigned>(s.groups.size())), s.groups);
   return detail::to_bytes(builder);
 }
 
@@ -150,6 +215,14 @@ expected<wire::node_status, decode_error> decode_status(byte_view data,
         if (!entry)
           return unexpected{entry.error()};
         s.catalog.push_back(std::move(*entry));
+      }
+      if (r.getGroups().size() > max_status_groups)
+        return bad_field("status.groups has too many entries");
+      for (auto g : r.getGroups()) {
+        auto group = read_group(g);
+        if (!group)
+          return unexpected{group.error()};
+        s.groups.push_back(std::move(*group));
       }
       return s;
     });

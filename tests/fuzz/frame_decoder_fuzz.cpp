@@ -1,13 +1,17 @@
 // libFuzzer target: the link envelope and the control messages it carries
-// (handshake, status, peer hints).
+// (handshake, status, peer hints). A status (its catalog and groups too) that
+// decodes must survive our own encoder unchanged.
 #include "schemas/codec/frame_codec.hpp"
 #include "schemas/codec/handshake_codec.hpp"
 #include "schemas/codec/peers_codec.hpp"
 #include "schemas/codec/status_codec.hpp"
 
+#include "tests/fuzz/round_trip.hpp"
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace mosaik;
   byte_view input{data, size};
+  auto decode_status = [](byte_view b) { return codec::decode_status(b); };
   auto frame = codec::decode_frame(input);
   if (frame) {
     // Whatever decodes must survive our own encoder unchanged.
@@ -18,13 +22,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case wire::frame_kind::hello: (void)codec::decode_hello(frame->payload); break;
       case wire::frame_kind::proof: (void)codec::decode_proof(frame->payload); break;
       case wire::frame_kind::close: (void)codec::decode_close(frame->payload); break;
-      case wire::frame_kind::status: (void)codec::decode_status(frame->payload); break;
+      case wire::frame_kind::status:
+        fuzz::round_trip(decode_status(frame->payload), codec::encode_status, decode_status);
+        break;
       case wire::frame_kind::peers: (void)codec::decode_peer_hints(frame->payload); break;
       default: break;
     }
   }
   (void)codec::decode_hello(input);
-  (void)codec::decode_status(input);
+  fuzz::round_trip(decode_status(input), codec::encode_status, decode_status);
   (void)codec::decode_peer_hints(input);
   return 0;
 }

@@ -1,9 +1,11 @@
 // The network supervisor's protocols: a shutdown runs its phases in order
 // (groups, discovery, links), each bounded by the departure window, and a
-// status answer holds every contributor's part that came in time.
+// status answer holds every contributor's part that came in time (the
+// groups' too, by group id).
 #include "tests/support/sim_cluster.hpp"
 
 #include "actors/network/network_api.hpp"
+#include "schemas/codec/status_codec.hpp"
 
 #include <caf/event_based_actor.hpp>
 
@@ -54,6 +56,30 @@ std::optional<T> reply(caf::scoped_actor& self) {
   std::optional<T> got;
   self->receive([&](T& r) { got = std::move(r); }, caf::after(std::chrono::seconds{0}) >> [] {});
   return got;
+}
+
+/// A contributor whose part of the status is `groups`.
+caf::behavior reporting(caf::event_based_actor*, std::vector<wire::group_status> groups) {
+  return {[=](node::contribute_status) { return node::status_part{{}, {}, groups}; }};
+}
+
+/// Registers one contributor per part with node 0, then asks for its status.
+std::optional<wire::node_status> status_with(sim_cluster& c, std::vector<std::vector<wire::group_status>> parts) {
+  for (auto& groups : parts) {
+    auto contributor = c[0].sys.spawn(reporting, std::move(groups));
+    c.own(contributor);
+    caf::anon_send(c.node_actor(0), node::add_status_contributor{contributor});
+  }
+  c.run_messages();
+  c[0].self->send(c.supervisor_actor(0), net::get_status{});
+  c.run_messages();
+  return reply<wire::node_status>(c[0].self);
+}
+
+peer_id filled_peer(std::uint8_t fill) {
+  peer_id::array_type raw;
+  raw.fill(fill);
+  return peer_id{raw};
 }
 
 void add_departure(sim_cluster& c, std::size_t i, node::departure_phase phase, caf::actor step) {
@@ -131,4 +157,39 @@ TEST_CASE("sim network: a status contributor that never answers is left out and 
   CHECK(s->catalog[0].peer == c.peer(1));
   CHECK(s->peer == c.peer(0));
   CHECK(c.counter(0, "mosaik.network.status.parts_missing") == 1);
+}
+
+TEST_CASE("sim network: a group a status contributor reports is in the node's status and on the wire") {
+  sim_cluster c{2, 74};
+  start_pair(c, nullptr);
+  wire::group_status group{group_id::from("g"), "leader", c.peer(0), 2, 9, 9, 10, true, {c.peer(1)}};
+  auto s = status_with(c, {{group}});
+  REQUIRE(s);
+  REQUIRE(s->groups.size() == 1);
+  CHECK(s->groups[0] == group);
+  REQUIRE(s->catalog.size() == 1); // discovery's part is still there
+  CHECK(s->catalog[0].peer == c.peer(1));
+  auto decoded = codec::decode_status(codec::encode_status(*s));
+  REQUIRE(decoded);
+  CHECK(decoded->groups == s->groups);
+  CHECK(c.counter(0, "mosaik.network.status.parts_missing") == 0);
+}
+
+TEST_CASE("sim network: the groups of every contributor come sorted by id with sorted unique bonds") {
+  sim_cluster c{2, 75};
+  start_pair(c, nullptr);
+  std::vector<group_id> ids{group_id::from("a"), group_id::from("b"), group_id::from("c")};
+  std::sort(ids.begin(), ids.end());
+  auto group = [](group_id id, std::vector<peer_id> bonds) {
+    return wire::group_status{id, "follower", std::nullopt, 1, 0, 0, 0, false, std::move(bonds)};
+  };
+  auto s = status_with(c, {{group(ids[2], {}), group(ids[0], {filled_peer(3), filled_peer(1), filled_peer(3)})},
+                           {group(ids[1], {filled_peer(2)})}});
+  REQUIRE(s);
+  REQUIRE(s->groups.size() == 3);
+  CHECK(s->groups[0].id == ids[0]);
+  CHECK(s->groups[1].id == ids[1]);
+  CHECK(s->groups[2].id == ids[2]);
+  CHECK(s->groups[0].bonds == std::vector<peer_id>{filled_peer(1), filled_peer(3)});
+  CHECK(codec::decode_status(codec::encode_status(*s)));
 }

@@ -1,8 +1,7 @@
 #include "schemas/codec/handshake_codec.hpp"
+#include "tests/unit/byte_list_patch.hpp"
 
 #include <doctest/doctest.h>
-
-#include <algorithm>
 
 using namespace mosaik;
 using codec::decode_errc;
@@ -22,37 +21,11 @@ wire::hello sample_hello() {
   return h;
 }
 
-/// Rewrites the Cap'n Proto list pointer of hello.kxPublic in `encoded` (one
-/// segment) to announce `count` bytes instead of 32; count 0 nulls it, as in
-/// a hello from before the field existed. The pointer is the one to a byte
-/// list of 32 elements holding the sample's 0xa5 bytes.
+/// Rewrites the list pointer of hello.kxPublic (the sample's 0xa5 bytes) to
+/// announce `count` bytes instead of 32; count 0 nulls it, as in a hello from
+/// before the field existed.
 bool set_kx_length(bytes& encoded, std::uint32_t count) {
-  constexpr std::size_t table = 8; // segment count and size
-  auto words = (encoded.size() - table) / 8;
-  auto word = [&](std::size_t i) {
-    std::uint64_t w = 0;
-    for (int b = 7; b >= 0; --b)
-      w = w << 8 | encoded[table + 8 * i + static_cast<std::size_t>(b)];
-    return w;
-  };
-  for (std::size_t i = 0; i < words; ++i) {
-    auto w = word(i);
-    bool byte_list = (w & 3) == 1 && ((w >> 32) & 7) == 2 && (w >> 35) == 32;
-    if (!byte_list)
-      continue;
-    auto target = static_cast<std::int64_t>(i) + 1 + (static_cast<std::int32_t>(w & 0xffffffffu) >> 2);
-    auto at = table + 8 * static_cast<std::size_t>(target);
-    if (target < 0 || at + 32 > encoded.size() ||
-        !std::all_of(encoded.begin() + static_cast<std::ptrdiff_t>(at),
-                     encoded.begin() + static_cast<std::ptrdiff_t>(at + 32),
-                     [](std::uint8_t b) { return b == 0xa5; }))
-      continue;
-    std::uint64_t patched = count == 0 ? 0 : (w & 0x7ffffffffull) | std::uint64_t{count} << 35;
-    for (int b = 0; b < 8; ++b)
-      encoded[table + 8 * i + static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(patched >> (8 * b));
-    return true;
-  }
-  return false;
+  return test::set_byte_list_length(encoded, 0xa5, count);
 }
 
 } // namespace

@@ -5,8 +5,11 @@
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/wire/handshake.hpp"
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,6 +38,25 @@ struct catalog_status {
   friend bool operator==(const catalog_status&, const catalog_status&) = default;
 };
 
+/// The roles a node can have in a group (group_status::role).
+inline constexpr std::array<std::string_view, 5> group_roles{"leader", "follower", "candidate",
+                                                             "pre_candidate", "observer"};
+
+/// One consensus group the node runs, as its group actor sees it.
+struct group_status {
+  group_id id;
+  std::string role;                 // one of group_roles
+  std::optional<peer_id> leader;
+  std::uint64_t term = 0;
+  std::uint64_t commit = 0;
+  std::uint64_t applied = 0;
+  std::uint64_t last_index = 0;
+  bool online = false;
+  std::vector<peer_id> bonds;       // the peers this node is bonded with in the group, sorted
+
+  friend bool operator==(const group_status&, const group_status&) = default;
+};
+
 struct node_status {
   peer_id peer;
   network_id network;
@@ -44,6 +66,7 @@ struct node_status {
   std::vector<std::pair<std::string, std::uint64_t>> counters;
   std::vector<tag> tags;
   std::vector<catalog_status> catalog;
+  std::vector<group_status> groups; // sorted by id
 
   friend bool operator==(const node_status&, const node_status&) = default;
 };
