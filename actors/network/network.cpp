@@ -49,4 +49,17 @@ expected<bool, std::string> network::shutdown(caf::timespan timeout) {
   return *clean;
 }
 
+expected<groups::join_result, std::string> network::join_setup(groups::group_setup setup,
+                                                               caf::timespan timeout) const {
+  caf::scoped_actor self{*sys_};
+  std::optional<groups::join_result> joined;
+  std::string error = "join: no answer in time";
+  self->request(ready_.groups, timeout, groups::join_group{std::move(setup)})
+    .receive([&](groups::join_result& r) { joined = std::move(r); },
+             [&](caf::error& err) { error = "join: " + sys_->render(err); });
+  if (!joined)
+    return unexpected{error};
+  return std::move(*joined);
+}
+
 } // namespace mosaik

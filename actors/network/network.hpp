@@ -16,6 +16,8 @@
 #include "actors/core/expected.hpp"
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/wire/status.hpp"
+#include "actors/groups/group.hpp"
+#include "actors/groups/machine_adapter.hpp"
 #include "actors/network/network_api.hpp"
 #include "actors/node/node_config.hpp"
 
@@ -44,6 +46,26 @@ public:
   const peer_id& peer() const { return ready_.peer; }
   const wire::endpoint& listen() const { return ready_.listen; }
 
+  /// The groups subsystem (groups_api.hpp).
+  const groups::groups_handle& groups() const { return ready_.groups; }
+
+  /// Joins the group of machine M under `key` (the secret as text by the id
+  /// rules, or a group_key), or returns the running one: join is idempotent
+  /// per group id.
+  template <groups::replicated_machine M>
+  expected<group<M>, std::string> join(const groups::group_key& key, caf::timespan timeout,
+                                       const groups::join_options& options = {}) const {
+    auto joined = join_setup(groups::setup_for<M>(key, options), timeout);
+    if (!joined)
+      return unexpected{joined.error()};
+    return group<M>{*sys_, joined->id, joined->group};
+  }
+  template <groups::replicated_machine M>
+  expected<group<M>, std::string> join(std::string_view key, caf::timespan timeout,
+                                       const groups::join_options& options = {}) const {
+    return join<M>(groups::group_key::from_secret(key), timeout, options);
+  }
+
   /// The node's status, every subsystem's part included.
   expected<wire::node_status, std::string> status(caf::timespan timeout) const;
   /// Runs the shutdown phases (each bounded by the departure window) and
@@ -51,6 +73,9 @@ public:
   expected<bool, std::string> shutdown(caf::timespan timeout);
 
 private:
+  expected<groups::join_result, std::string> join_setup(groups::group_setup setup,
+                                                        caf::timespan timeout) const;
+
   network(caf::actor_system& sys, net::network_handle supervisor, net::network_ready ready)
     : sys_(&sys), supervisor_(std::move(supervisor)), ready_(std::move(ready)) {}
 

@@ -14,6 +14,7 @@
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/wire/status.hpp"
 #include "actors/discovery/discovery_api.hpp"
+#include "actors/groups/groups_api.hpp"
 #include "actors/node/node_api.hpp"
 #include "actors/node/subsystem_api.hpp"
 
@@ -31,6 +32,8 @@ struct network_ready {
   node::node_handle node;
   /// The discovery actor (discovery_api.hpp); null when disabled.
   discovery::discovery_handle discovery;
+  /// The groups subsystem (groups_api.hpp).
+  groups::groups_handle groups;
 };
 
 /// `step` answers node::depart{} in `phase` (not links: that phase is the

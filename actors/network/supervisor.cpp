@@ -2,6 +2,7 @@
 
 #include "actors/core/expected.hpp"
 #include "actors/discovery/discovery_actor.hpp"
+#include "actors/groups/groups_actor.hpp"
 #include "actors/logging/log.hpp"
 #include "actors/network/supervisor_state.hpp"
 #include "actors/node/node_actor.hpp"
@@ -61,6 +62,30 @@ std::optional<std::string> start_discovery(self_pointer self, const wire::endpoi
   return std::nullopt;
 }
 
+/// Spawns the groups subsystem (after discovery: it follows the catalog)
+/// and registers it with the node and for its departure.
+std::optional<std::string> start_groups(self_pointer self, const node::ready_info& r) {
+  auto& st = self->state;
+  auto cfg = st.cfg.groups;
+  if (!cfg.stores) {
+    auto stores = groups::default_stores(st.cfg.data_dir);
+    if (!stores)
+      return "group storage: " + stores.error().detail;
+    cfg.stores = *stores;
+  }
+  auto seed = st.cfg.seed ? std::mt19937_64{*st.cfg.seed ^ 0x9a0c5}() : std::random_device{}();
+  groups::groups_setup setup{std::move(cfg), network_id::from(st.cfg.network), r.peer, seed,
+                             st.cfg.metrics};
+  st.groups = groups::spawn_groups(self, st.node, st.discovery, std::move(setup));
+  auto events = caf::actor_cast<caf::actor>(st.groups);
+  self->send(st.node, node::subscribe_links{events});
+  self->send(st.node, node::add_status_contributor{events});
+  if (st.discovery)
+    self->send(st.discovery, discovery::subscribe_discovery{events});
+  st.departures[departure_phase::groups].push_back(events);
+  return std::nullopt;
+}
+
 void on_node_ready(self_pointer self, const node::ready_info& r) {
   auto& st = self->state;
   if (st.cfg.discovery) {
@@ -69,11 +94,15 @@ void on_node_ready(self_pointer self, const node::ready_info& r) {
       return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
     }
   }
+  if (auto bad = start_groups(self, r)) {
+    st.log->error("cannot start: {}", *bad);
+    return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
+  }
   // After the subscriptions above (messages to one actor keep their order):
   // no link comes up before every subsystem sees link events.
   for (const auto& b : st.cfg.bootstrap)
     self->send(st.node, node::dial{b, true});
-  st.ready = network_ready{r.peer, r.listen, st.node, st.discovery};
+  st.ready = network_ready{r.peer, r.listen, st.node, st.discovery, st.groups};
   for (auto& rp : st.ready_waiters)
     rp.deliver(*st.ready);
   st.ready_waiters.clear();

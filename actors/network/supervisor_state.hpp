@@ -29,6 +29,7 @@ struct supervisor_state {
   std::optional<secret_key> key; // the node's key, for discovery's entries
   node::node_handle node;
   discovery::discovery_handle discovery; // null when discovery is disabled
+  groups::groups_handle groups;
   std::optional<network_ready> ready;
   std::vector<caf::typed_response_promise<network_ready>> ready_waiters;
   std::map<node::departure_phase, std::vector<caf::actor>> departures;

@@ -3,6 +3,7 @@
 // link::link_config; frame caps in codec::decode_limits.
 
 #include "actors/core/discovery/config.hpp"
+#include "actors/core/groups/groups_config.hpp"
 #include "actors/core/ids/ids.hpp"
 #include "actors/core/link/link_config.hpp"
 #include "actors/core/link/peer_address.hpp"
@@ -35,6 +36,8 @@ struct node_config {
   /// quiet links). Its tags and bootstrap addresses are added from the
   /// fields above.
   std::optional<discovery::config> discovery = discovery::config{};
+  /// The groups subsystem's settings (read by the network supervisor).
+  groups::groups_config groups;
   /// Unix time at start for discovery's clock (simulation). Unset: the
   /// system clock.
   std::optional<std::chrono::milliseconds> epoch;

@@ -132,6 +132,10 @@ void bond_table::tick(millis now) {
     }
     b.sent_since_tick = false;
   }
+  // Members without a link yet: ask again (the actor rate-limits dials).
+  for (const auto& peer : members_)
+    if (bonds_.count(peer) == 0)
+      want({peer});
   next_tick_ = now + tick_interval();
 }
 

@@ -65,8 +65,9 @@ struct bond_output {
   std::vector<bond_outgoing> messages;
   std::vector<bond_up> ups;
   std::vector<bond_down> downs;
-  /// Peers a bonded peer named (mesh completion) that this table has no
-  /// link to: the actor may dial them.
+  /// Peers to bond with that this table has no link to: members of the
+  /// group (asked again on every tick) and peers a bonded peer named (mesh
+  /// completion). The actor dials them, at its own pace.
   std::vector<peer_id> wanted;
   /// Handshakes refused or bonds closed by this side, by reason.
   std::vector<bond_close_reason> refused;

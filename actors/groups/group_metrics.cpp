@@ -1,0 +1,57 @@
+#include "actors/groups/group_metrics.hpp"
+
+namespace mosaik::groups {
+
+group_metrics::group_metrics(std::shared_ptr<metrics::registry> registry, const group_id& group)
+  : registry_(std::move(registry)),
+    labels_{{"group", group.short_hex()}},
+    messages_sent_(registry_->counter("mosaik.groups.bonds.messages.sent", labels_)),
+    messages_received_(registry_->counter("mosaik.groups.bonds.messages.received", labels_)),
+    bytes_sent_(registry_->counter("mosaik.groups.bonds.bytes.sent", labels_)),
+    bytes_received_(registry_->counter("mosaik.groups.bonds.bytes.received", labels_)),
+    elections_(registry_->counter("mosaik.groups.raft.elections", labels_)),
+    leader_changes_(registry_->counter("mosaik.groups.raft.leader.changes", labels_)),
+    committed_(registry_->gauge("mosaik.groups.raft.committed", labels_)),
+    bonds_active_(registry_->gauge("mosaik.groups.bonds.active", labels_)) {}
+
+void group_metrics::view_changed(const std::optional<group_view>& before, const group_view& now) {
+  committed_.set(static_cast<double>(now.commit));
+  auto was = [&](raft::role r) { return before && before->role == r; };
+  if (now.role == raft::role::candidate && !was(raft::role::candidate))
+    elections_.inc();
+  if (now.leader && (!before || before->leader != now.leader))
+    leader_changes_.inc();
+}
+
+void group_metrics::bonds(std::size_t active) {
+  bonds_active_.set(static_cast<double>(active));
+}
+
+void group_metrics::bond_closed(bond_close_reason why, bool by_us) {
+  auto l = labels_;
+  l["reason"] = std::string{to_string(why)};
+  l["side"] = by_us ? "local" : "remote";
+  registry_->counter("mosaik.groups.bonds.closed", l).inc();
+}
+
+void group_metrics::message_sent(std::size_t bytes) {
+  messages_sent_.inc();
+  bytes_sent_.inc(bytes);
+}
+
+void group_metrics::message_received(std::size_t bytes) {
+  messages_received_.inc();
+  bytes_received_.inc(bytes);
+}
+
+void group_metrics::dropped(const std::string& why) {
+  auto l = labels_;
+  l["reason"] = why;
+  registry_->counter("mosaik.groups.dropped", l).inc();
+}
+
+void group_metrics::split_bootstrap() {
+  registry_->counter("mosaik.groups.split_bootstrap", labels_).inc();
+}
+
+} // namespace mosaik::groups
