@@ -98,6 +98,22 @@ std::optional<std::size_t> cluster::leader(const group_id& g) {
   return best;
 }
 
+bool cluster::formed(const group_id& g) {
+  auto l = leader(g);
+  if (!l)
+    return false;
+  std::size_t running = 0, observers = 0;
+  for (std::size_t i = 0; i < size(); ++i)
+    if (auto v = view(i, g)) {
+      ++running;
+      observers += v->observer ? 1 : 0;
+      if (v->leader != peer(*l) || !v->online)
+        return false;
+    }
+  auto v = view(*l, g);
+  return v && v->voters == running - observers;
+}
+
 std::optional<std::size_t> cluster::any_member(const group_id& g, std::optional<std::size_t> except) {
   for (std::size_t i = 0; i < size(); ++i)
     if (i != except && view(i, g))

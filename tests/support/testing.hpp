@@ -7,7 +7,7 @@
 //   mosaik::testing::cluster c{3, /*seed*/ 42};
 //   c.start_all();
 //   auto g = c.join_all<counter>("counters");
-//   REQUIRE(c.run_until([&] { return c.leader(g).has_value(); }, 20s));
+//   REQUIRE(c.run_until([&] { return c.formed(g); }, 20s));
 //   auto old = *c.leader(g);
 //   c.crash(old);
 //   auto r = c.execute(g, c.any_member(g, old), +1, 5s);  // a slot filled when it ends
@@ -93,6 +93,13 @@ public:
   template <class M>
   std::optional<std::size_t> leader(const cluster_group<M>& g) {
     return leader(g.id);
+  }
+  /// One leader that every running member follows, and every running
+  /// member that is not an observer a voter: the group is ready for work.
+  bool formed(const group_id& g);
+  template <class M>
+  bool formed(const cluster_group<M>& g) {
+    return formed(g.id);
   }
   /// A running member other than `except`.
   std::optional<std::size_t> any_member(const group_id& g, std::optional<std::size_t> except = {});
