@@ -31,9 +31,17 @@ namespace mosaik {
 struct group_error {
   groups::op_errc code = groups::op_errc::offline;
   std::string detail;
+  /// The encoded commands that definitely took no effect, in issue order
+  /// (group<M>::unsent decodes them).
+  std::vector<bytes> unsent = {};
   /// Definite: nothing the call carried took effect.
   bool definite() const { return groups::is_definite(code); }
 };
+
+/// The error a `failed` completion carries.
+inline group_error error_of(groups::failed& f) {
+  return {f.failure.code, std::move(f.failure.detail), std::move(f.failure.unsent)};
+}
 
 template <class M>
 struct executed {
@@ -56,7 +64,7 @@ expected<groups::index_range, group_error> fed_from(groups::completion& c);
 template <class M>
 expected<executed<M>, group_error> executed_from(groups::completion& c) {
   if (auto* f = std::get_if<groups::failed>(&c))
-    return unexpected{group_error{f->failure.code, f->failure.detail}};
+    return unexpected{error_of(*f)};
   auto* e = std::get_if<groups::executed>(&c);
   if (e == nullptr)
     return unexpected{group_error{groups::op_errc::rejected, "an answer of another kind"}};
@@ -79,7 +87,7 @@ expected<executed<M>, group_error> executed_from(groups::completion& c) {
 template <class M>
 expected<query_result<M>, group_error> query_result_from(groups::completion& c) {
   if (auto* f = std::get_if<groups::failed>(&c))
-    return unexpected{group_error{f->failure.code, f->failure.detail}};
+    return unexpected{error_of(*f)};
   auto* q = std::get_if<groups::queried>(&c);
   if (q == nullptr)
     return unexpected{group_error{groups::op_errc::rejected, "an answer of another kind"}};
@@ -144,9 +152,44 @@ public:
       return unexpected{v.error()};
     return *v->leader;
   }
+  expected<groups::group_view, group_error> when_offline(caf::timespan timeout) const {
+    return when([](const groups::group_view& v) { return !v.online; }, timeout);
+  }
+  /// A leader other than `known` (none: any leader).
+  expected<peer_id, group_error> when_leader_changed(const std::optional<peer_id>& known,
+                                                     caf::timespan timeout) const {
+    auto v = when([&](const groups::group_view& v) { return v.leader && v.leader != known; }, timeout);
+    if (!v)
+      return unexpected{v.error()};
+    return *v->leader;
+  }
+  expected<groups::group_view, group_error> when_leader_is(const peer_id& p, caf::timespan timeout) const {
+    return when([&](const groups::group_view& v) { return v.leader == p; }, timeout);
+  }
+  expected<groups::group_view, group_error> when_is_leader(caf::timespan timeout) const {
+    return when([](const groups::group_view& v) { return v.role == raft::role::leader; }, timeout);
+  }
+  expected<groups::group_view, group_error> when_is_follower(caf::timespan timeout) const {
+    return when([](const groups::group_view& v) { return v.role == raft::role::follower && v.leader; },
+                timeout);
+  }
   expected<groups::group_view, group_error> when_committed(std::uint64_t index,
                                                            caf::timespan timeout) const {
     return when([index](const groups::group_view& v) { return v.commit >= index; }, timeout);
+  }
+  /// The log (committed or not) reaches `index`.
+  expected<groups::group_view, group_error> when_log_reaches(std::uint64_t index,
+                                                             caf::timespan timeout) const {
+    return when([index](const groups::group_view& v) { return v.last_index >= index; }, timeout);
+  }
+
+  /// The commands of `e` that definitely took no effect, decoded.
+  static std::vector<command> unsent(const group_error& e) {
+    std::vector<command> out;
+    for (const auto& b : e.unsent)
+      if (auto c = value_codec<command>::decode(b))
+        out.push_back(std::move(*c));
+    return out;
   }
 
   /// Leaves the group: departure on every bond, then the group stops.

@@ -57,7 +57,6 @@ void carry_out_bonds(group_actor* self) {
     st.log->info("group {}: bond with {} ended: {} ({})", st.id.short_hex(), down.peer.short_hex(),
                  to_string(down.reason), down.detail);
     st.metrics->bond_closed(down.reason, false);
-    self->send(st.node, node::hold_link{down.peer, actor, false});
     if (down.departed)
       st.eng->bond_departed(down.peer, t);
     else
@@ -183,7 +182,11 @@ caf::behavior behavior(group_actor* self) {
       dispatch(self);
     },
     [=](const member_update& m) {
-      self->state.bonds->member_seen(m.peer, m.lists_group, now(self));
+      auto& st = self->state;
+      // Discovery releases the links its gossip does not need; a member's
+      // link must stay, bonded or not yet.
+      self->send(st.node, node::hold_link{m.peer, caf::actor_cast<caf::actor>(self), m.lists_group});
+      st.bonds->member_seen(m.peer, m.lists_group, now(self));
       dispatch(self);
     },
     [=](const node::link_writable&) {}, // Raft retries what a full link dropped

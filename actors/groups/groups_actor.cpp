@@ -235,6 +235,12 @@ caf::behavior behavior(self_pointer self) {
         on_event(self, e);
     },
     [=](const want_link& w) { want(self, w.peer); },
+    [=](const use_discovery& u) {
+      auto& st = self->state;
+      st.discovery = u.discovery;
+      for (const auto& [id, group] : st.groups)
+        advertise(self, id, true);
+    },
     [=](join_group& j) { return join(self, j); },
     [=](node::depart) { return depart_all(self); },
     [=](node::contribute_status) { return contribute(self); },
@@ -249,19 +255,16 @@ raft::storage_result<std::shared_ptr<store_provider>> default_stores(const std::
   return lmdb_stores::open(std::filesystem::path{data_dir} / "raft");
 }
 
-groups_handle spawn_groups(caf::local_actor* parent, node::node_handle node,
-                           discovery::discovery_handle discovery, groups_setup setup) {
-  auto init = [](self_pointer self, node::node_handle node, discovery::discovery_handle discovery,
-                 std::shared_ptr<groups_setup> setup) {
+groups_handle spawn_groups(caf::local_actor* parent, node::node_handle node, groups_setup setup) {
+  auto init = [](self_pointer self, node::node_handle node, std::shared_ptr<groups_setup> setup) {
     auto& st = self->state;
     st.log = log::get("groups");
     st.setup = std::move(*setup);
     st.node = std::move(node);
-    st.discovery = std::move(discovery);
     count_active(self);
     return behavior(self);
   };
-  auto spawned = parent->spawn<caf::linked>(init, std::move(node), std::move(discovery),
+  auto spawned = parent->spawn<caf::linked>(init, std::move(node),
                                             std::make_shared<groups_setup>(std::move(setup)));
   return caf::actor_cast<groups_handle>(std::move(spawned)); // it also takes node and discovery events
 }

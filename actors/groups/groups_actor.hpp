@@ -34,10 +34,10 @@ struct groups_setup {
   std::shared_ptr<metrics::registry> metrics;
 };
 
-/// Spawns the groups actor of `node`, linked to `parent`. `discovery` may be
-/// null (no catalog: groups then bond with no one).
-groups_handle spawn_groups(caf::local_actor* parent, node::node_handle node,
-                           discovery::discovery_handle discovery, groups_setup setup);
+/// Spawns the groups actor of `node`, linked to `parent`. Until it gets
+/// use_discovery it sees no catalog (so without discovery, groups bond with
+/// no one).
+groups_handle spawn_groups(caf::local_actor* parent, node::node_handle node, groups_setup setup);
 
 /// The store provider a node uses when its config names none: LMDB in
 /// `data_dir`/raft, or memory when `data_dir` is empty.

@@ -62,8 +62,10 @@ std::optional<std::string> start_discovery(self_pointer self, const wire::endpoi
   return std::nullopt;
 }
 
-/// Spawns the groups subsystem (after discovery: it follows the catalog)
-/// and registers it with the node and for its departure.
+/// Spawns the groups subsystem and registers it with the node and for its
+/// departure. Before discovery: discovery dials the bootstrap addresses as
+/// it starts, and no link may come up before groups see link events
+/// (discovery is handed over by attach_discovery).
 std::optional<std::string> start_groups(self_pointer self, const node::ready_info& r) {
   auto& st = self->state;
   auto cfg = st.cfg.groups;
@@ -76,27 +78,35 @@ std::optional<std::string> start_groups(self_pointer self, const node::ready_inf
   auto seed = st.cfg.seed ? std::mt19937_64{*st.cfg.seed ^ 0x9a0c5}() : std::random_device{}();
   groups::groups_setup setup{std::move(cfg), network_id::from(st.cfg.network), r.peer, seed,
                              st.cfg.metrics};
-  st.groups = groups::spawn_groups(self, st.node, st.discovery, std::move(setup));
+  st.groups = groups::spawn_groups(self, st.node, std::move(setup));
   auto events = caf::actor_cast<caf::actor>(st.groups);
   self->send(st.node, node::subscribe_links{events});
   self->send(st.node, node::add_status_contributor{events});
-  if (st.discovery)
-    self->send(st.discovery, discovery::subscribe_discovery{events});
   st.departures[departure_phase::groups].push_back(events);
   return std::nullopt;
 }
 
+/// Groups follow discovery's catalog and advertise in its entry.
+void attach_discovery(self_pointer self) {
+  auto& st = self->state;
+  if (!st.discovery)
+    return;
+  self->send(st.groups, groups::use_discovery{st.discovery});
+  self->send(st.discovery, discovery::subscribe_discovery{caf::actor_cast<caf::actor>(st.groups)});
+}
+
 void on_node_ready(self_pointer self, const node::ready_info& r) {
   auto& st = self->state;
+  if (auto bad = start_groups(self, r)) {
+    st.log->error("cannot start: {}", *bad);
+    return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
+  }
   if (st.cfg.discovery) {
     if (auto bad = start_discovery(self, r.listen)) {
       st.log->error("cannot start: {}", *bad);
       return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
     }
-  }
-  if (auto bad = start_groups(self, r)) {
-    st.log->error("cannot start: {}", *bad);
-    return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
+    attach_discovery(self);
   }
   // After the subscriptions above (messages to one actor keep their order):
   // no link comes up before every subsystem sees link events.

@@ -7,10 +7,12 @@
 // own departure). No subsystem spawns a sibling; the supervisor is linked to
 // every actor it spawns, so one dying takes the network down.
 //
-// Start: the node listens; then discovery is spawned with the listen address
-// and registered with the node (link subscriber, handler of (discovery,
-// none), status contributor, departure step of its phase); only then are the
-// bootstrap addresses dialled, so no link comes up unseen.
+// Start: the node listens; then groups are spawned and registered with the
+// node (link subscriber, status contributor, departure step of their
+// phase); then discovery (link subscriber, handler of (discovery, none),
+// status contributor, departure step), handed to groups; only then are the
+// bootstrap addresses dialled. Discovery dials its bootstrap as it starts,
+// so every subscriber is in place before any link can come up.
 
 #include "actors/core/ids/keys.hpp"
 #include "actors/network/network_api.hpp"
