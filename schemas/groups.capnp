@@ -17,12 +17,14 @@ struct BondHello {
   proof @2 :Ids.Id;         # 32-byte proof of the group key, bound to this link and sender
   lineage @3 :Ids.Id;       # 32-byte group lineage of the sender; zeros if it holds none
   bonded @4 :List(Ids.Id);  # 32-byte peer ids it is bonded with in the group; no duplicates
+  observer @5 :Bool;        # the sender is an observer: it never votes or leads
 }
 
 struct BondWelcome {
   proof @0 :Ids.Id;         # 32-byte proof of the group key, bound to this link and sender
   lineage @1 :Ids.Id;       # 32-byte group lineage of the sender; zeros if it holds none
   bonded @2 :List(Ids.Id);  # 32-byte peer ids it is bonded with in the group; no duplicates
+  observer @3 :Bool;        # the sender is an observer: it never votes or leads
 }
 
 struct BondClose {

@@ -12,10 +12,16 @@ group_metrics::group_metrics(std::shared_ptr<metrics::registry> registry, const 
     elections_(registry_->counter("mosaik.groups.raft.elections", labels_)),
     leader_changes_(registry_->counter("mosaik.groups.raft.leader.changes", labels_)),
     committed_(registry_->gauge("mosaik.groups.raft.committed", labels_)),
-    bonds_active_(registry_->gauge("mosaik.groups.bonds.active", labels_)) {}
+    bonds_active_(registry_->gauge("mosaik.groups.bonds.active", labels_)),
+    voters_(registry_->gauge("mosaik.groups.raft.committee.voters", labels_)),
+    non_voters_(registry_->gauge("mosaik.groups.raft.committee.non_voters", labels_)),
+    size_(registry_->gauge("mosaik.groups.raft.committee.size", labels_)) {}
 
 void group_metrics::view_changed(const std::optional<group_view>& before, const group_view& now) {
   committed_.set(static_cast<double>(now.commit));
+  voters_.set(static_cast<double>(now.voters));
+  non_voters_.set(static_cast<double>(now.learners));
+  size_.set(static_cast<double>(now.voters + now.learners));
   auto was = [&](raft::role r) { return before && before->role == r; };
   if (now.role == raft::role::candidate && !was(raft::role::candidate))
     elections_.inc();

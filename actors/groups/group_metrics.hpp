@@ -31,7 +31,7 @@ private:
   metrics::labels labels_;
   metrics::counter messages_sent_, messages_received_, bytes_sent_, bytes_received_;
   metrics::counter elections_, leader_changes_;
-  metrics::gauge committed_, bonds_active_;
+  metrics::gauge committed_, bonds_active_, voters_, non_voters_, size_;
 };
 
 } // namespace mosaik::groups

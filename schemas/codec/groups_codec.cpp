@@ -37,12 +37,14 @@ struct bond_writer {
     out.setProof(as_capnp(h.proof.view()));
     out.setLineage(as_capnp(h.lineage.view()));
     write_ids(out.initBonded(static_cast<unsigned>(h.bonded.size())), h.bonded);
+    out.setObserver(h.observer);
   }
   void operator()(const bond_welcome& w) {
     auto out = b.initWelcome();
     out.setProof(as_capnp(w.proof.view()));
     out.setLineage(as_capnp(w.lineage.view()));
     write_ids(out.initBonded(static_cast<unsigned>(w.bonded.size())), w.bonded);
+    out.setObserver(w.observer);
   }
   void operator()(const bond_close& c) {
     auto out = b.initClose();
@@ -117,7 +119,7 @@ result<bond_message> read_hello(schema::BondHello::Reader r) {
   auto bonded = read_bonded(r.getBonded(), "hello.bonded");
   if (!bonded)
     return unexpected{bonded.error()};
-  return bond_message{bond_hello{*network, *group, *proof, *lineage, std::move(*bonded)}};
+  return bond_message{bond_hello{*network, *group, *proof, *lineage, std::move(*bonded), r.getObserver()}};
 }
 
 result<bond_message> read_welcome(schema::BondWelcome::Reader r) {
@@ -130,7 +132,7 @@ result<bond_message> read_welcome(schema::BondWelcome::Reader r) {
   auto bonded = read_bonded(r.getBonded(), "welcome.bonded");
   if (!bonded)
     return unexpected{bonded.error()};
-  return bond_message{bond_welcome{*proof, *lineage, std::move(*bonded)}};
+  return bond_message{bond_welcome{*proof, *lineage, std::move(*bonded), r.getObserver()}};
 }
 
 result<bond_message> read_close(schema::BondClose::Reader r) {

@@ -90,6 +90,12 @@ TEST_CASE("sim groups: the node's status lists the group with its role, leader a
     CHECK(s.online);
     CHECK(s.commit >= 1);
   }
+  // The committee as the metrics see it, labelled with the group.
+  metrics::labels l{{"group", g.id.short_hex()}};
+  CHECK(c.counter(leader, "mosaik.groups.raft.committee.voters", l) == 3);
+  CHECK(c.counter(leader, "mosaik.groups.raft.committee.non_voters", l) == 0);
+  CHECK(c.counter(leader, "mosaik.groups.bonds.active", l) == 2);
+  CHECK(c.counter(leader, "mosaik.groups.raft.leader.changes", l) >= 1);
 }
 
 TEST_CASE("sim groups: a closed group leaves the local entry and its peers' bonds") {

@@ -40,8 +40,8 @@ raft::message sample_raft() {
 
 std::vector<bond_message> every_bond() {
   return {bond_hello{network_id::from("net"), group_id::from("group"), digest::from("proof"),
-                     digest::from("lineage"), {pid(3), pid(4), pid(5)}},
-          bond_welcome{digest::from("proof 2"), digest::from("lineage"), {pid(6)}},
+                     digest::from("lineage"), {pid(3), pid(4), pid(5)}, true},
+          bond_welcome{digest::from("proof 2"), digest::from("lineage"), {pid(6)}, false},
           bond_close{bond_close_reason::split_lineage, "lineage 1234 differs"},
           bond_ping{},
           bond_pong{},

@@ -41,11 +41,15 @@ struct bond_settings {
   millis handshake_timeout{2000};
   consensus_config consensus;
   std::uint64_t seed = 0;
+  /// This node is an observer (announced in the handshake).
+  bool observer = false;
 };
 
 struct bond_up {
   peer_id peer;
   digest lineage;
+  /// The peer announced itself as an observer.
+  bool observer = false;
 };
 
 struct bond_down {
@@ -129,7 +133,7 @@ private:
   void on_welcome(const peer_id& from, bond& b, const bond_welcome& w, millis now);
   /// The lineage check both ends of a handshake make.
   std::optional<std::string> lineage_conflict(const digest& theirs) const;
-  void establish(const peer_id& peer, bond& b, const digest& lineage, millis now);
+  void establish(const peer_id& peer, bond& b, const digest& lineage, bool observer, millis now);
   /// Ends the bond (telling the peer why when `tell`); it may be retried
   /// after the handshake timeout.
   void close(const peer_id& peer, bond& b, bond_close_reason why, std::string detail, bool tell,

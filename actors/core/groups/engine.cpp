@@ -172,6 +172,7 @@ struct engine::impl {
     view.online = st.soft.role == raft::role::leader
                   || (st.soft.role == raft::role::follower && st.soft.leader.has_value());
     view.voters = raw.current_config().voters.size();
+    view.learners = raw.current_config().learners.size();
     view.observer = cfg.preference.is_observer();
   }
 

@@ -22,8 +22,10 @@ struct group_view {
   /// Leader, or a follower that knows the leader of its term (observers
   /// included): operations can succeed through this node now.
   bool online = false;
-  /// Voters in the configuration in force.
+  /// Voters and learners (caught-up members not yet promoted, and
+  /// observers) in the configuration in force.
   std::size_t voters = 0;
+  std::size_t learners = 0;
   bool observer = false;
 
   friend bool operator==(const group_view&, const group_view&) = default;

@@ -6,8 +6,8 @@
 // authenticated link to the peer.
 //
 // The bond handshake (FEATURES 6.3, with the proof bound to the link):
-//   initiator -> bond_hello{network, group, proof, lineage, bonded}
-//   acceptor  -> bond_welcome{proof, lineage, bonded}   or bond_close{reason}
+//   initiator -> bond_hello{network, group, proof, lineage, bonded, observer}
+//   acceptor  -> bond_welcome{proof, lineage, bonded, observer}   or bond_close{reason}
 // Then, in either direction: bond_ping / bond_pong (liveness when nothing
 // else flows), bond_formed (mesh completion), bond_departure (graceful
 // leave), bond_close, and the Raft messages of the group.
@@ -64,6 +64,9 @@ struct bond_hello {
   digest lineage;
   /// The peers the sender is bonded with in this group (mesh completion).
   std::vector<peer_id> bonded;
+  /// The sender never votes or leads: it must not count towards the first
+  /// election's quorum, nor be the one that bootstraps.
+  bool observer = false;
   friend bool operator==(const bond_hello&, const bond_hello&) = default;
 };
 
@@ -71,6 +74,7 @@ struct bond_welcome {
   digest proof;
   digest lineage;
   std::vector<peer_id> bonded;
+  bool observer = false;
   friend bool operator==(const bond_welcome&, const bond_welcome&) = default;
 };
 

@@ -234,6 +234,26 @@ TEST_CASE("bond table: a silent bond closes after the missed heartbeat budget") 
   CHECK(ticks <= 12);
 }
 
+TEST_CASE("bond table: each end learns whether the other is an observer") {
+  pair p;
+  auto watcher = settings(large);
+  watcher.observer = true;
+  p.l = bond_table{watcher};
+  p.link();
+  p.members();
+  p.settle();
+  REQUIRE(pair::ups(p.s_out) == 1);
+  REQUIRE(pair::ups(p.l_out) == 1);
+  auto up_at = [](const std::vector<bond_output>& outs) {
+    for (const auto& o : outs)
+      if (!o.ups.empty())
+        return o.ups[0];
+    return bond_up{};
+  };
+  CHECK(up_at(p.s_out).observer);       // the hello's sender ...
+  CHECK_FALSE(up_at(p.l_out).observer); // ... and the welcome's
+}
+
 TEST_CASE("bond table: a departure ends the bond as a departure") {
   pair p;
   p.link();
