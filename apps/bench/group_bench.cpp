@@ -15,6 +15,7 @@
 //   writers=N writes_per_s=X p50_us=Y p99_us=Z
 #include "apps/bench/group_bench.hpp"
 
+#include "actors/discovery/discovery_api.hpp"
 #include "actors/network/network.hpp"
 #include "actors/transport/system_config.hpp"
 #include "apps/examples/kv/kv_machine.hpp"
@@ -201,19 +202,24 @@ void print_phases(const sample& a, const sample& b, double seconds, double write
   }
 }
 
-/// A key for the writers' node whose id is above every durable node's.
-/// Workaround: a bond does not tell the peer that this node is an observer,
-/// so the nodes count it as a voter-to-be, and a fresh group waits for the
-/// smallest bonded id to bootstrap it; an observer never does. With the
-/// smallest id the observer would stall the group's formation for good.
-secret_key writers_key() {
-  for (;;) {
-    auto key = secret_key::generate();
-    auto id = key.public_id();
-    if (std::all_of(children.begin(), children.end(),
-                    [&](const child& c) { return c.address.peer && *c.address.peer < id; }))
-      return key;
+/// Waits (up to a minute) until the three nodes run the group with a
+/// leader and three voters, before the writers' node joins. Joining later
+/// is a workaround: a bond does not tell the peer that this node is an
+/// observer, so the nodes would count it towards min_voters (a node could
+/// bootstrap without knowing every other one: two lineages) and wait for it
+/// to bootstrap when its id is the smallest (it never does: no group).
+void await_formed() {
+  auto deadline = clock_type::now() + std::chrono::seconds{60};
+  while (clock_type::now() < deadline) {
+    auto s = take_sample();
+    auto leads = [](const node_stats& n) { return n.role == "leader"; };
+    auto voting = [](const node_stats& n) { return n.voters == 3; };
+    if (std::any_of(s.nodes.begin(), s.nodes.end(), leads)
+        && std::all_of(s.nodes.begin(), s.nodes.end(), voting))
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
   }
+  give_up("the three nodes did not form the group in 60 s");
 }
 
 int run(const options& opt) {
@@ -221,22 +227,24 @@ int run(const options& opt) {
   auto first = start_node(network, {});
   start_node(network, {first.address});
   start_node(network, {first.address});
+  await_formed();
   transport::system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
-  std::vector<link::peer_address> all;
-  for (auto& c : children)
-    all.push_back(c.address);
-  auto net = network::start(sys, group_node(network, "", all), writers_key(), 10s);
+  auto net = network::start(sys, group_node(network, "", {}), secret_key::generate(), 10s);
   if (!net)
     give_up("the writers' node did not start: " + net.error());
   auto g = net->join<kv::machine>(group_secret, 10s, group_options(raft::leadership::observer()));
   if (!g)
     give_up("the writers' node did not join: " + g.error());
-  auto formed = g->when([](const groups::group_view& v) { return v.online && v.voters >= 3; }, 60s);
+  std::vector<wire::endpoint> all; // dialled once joined, as the nodes do
+  for (auto& c : children)
+    all.push_back(c.address.endpoint);
+  caf::anon_send(net->discovery(), discovery::dial_addresses{all});
+  auto formed = g->when([](const groups::group_view& v) { return v.online && v.voters >= 3; }, 30s);
   if (!formed)
-    give_up("the group did not form in 60 s: " + formed.error().detail);
+    give_up("the writers' node did not follow the group in 30 s: " + formed.error().detail);
 
-  std::fprintf(stderr, "mosaik_bench_group: the group formed: %zu voters, leader %s\n",
+  std::fprintf(stderr, "mosaik_bench_group: the group formed and followed: %zu voters, leader %s\n",
                formed->voters, formed->leader->short_hex().c_str());
   auto t0 = clock_type::now() + std::chrono::seconds{opt.warmup};
   window w{t0, t0 + std::chrono::seconds{opt.seconds}};

@@ -38,11 +38,12 @@ node::node_config group_node(const std::string& network, const std::string& data
 int serve_group_node(const std::string& network, const std::string& data_dir,
                      const std::vector<link::peer_address>& bootstrap);
 
-/// The node mode's answer to SIGUSR1: `stats role=R commit=C sent=S
+/// The node mode's answer to SIGUSR1: `stats role=R voters=V commit=C sent=S
 /// received=R bytes_sent=B bytes_received=B` (group messages and bytes on
 /// the bonds since start).
 struct node_stats {
   std::string role;
+  std::size_t voters = 0;
   std::uint64_t commit = 0;
   double sent = 0, received = 0, bytes_sent = 0, bytes_received = 0;
 };

@@ -2,6 +2,7 @@
 // the group (LMDB in its data dir), and the settings every process shares.
 #include "apps/bench/group_bench.hpp"
 
+#include "actors/discovery/discovery_api.hpp"
 #include "actors/metrics/registry.hpp"
 #include "actors/network/network.hpp"
 #include "actors/transport/system_config.hpp"
@@ -48,8 +49,8 @@ double total(const metrics::registry& r, const std::string& name) {
 void print_stats(const metrics::registry& r, const group<kv::machine>& g) {
   auto v = g.view(std::chrono::seconds{2});
   std::string role = !v ? "unknown" : v->observer ? "observer" : std::string{raft::to_string(v->role)};
-  std::printf("stats role=%s commit=%llu sent=%.0f received=%.0f bytes_sent=%.0f bytes_received=%.0f\n",
-              role.c_str(), static_cast<unsigned long long>(v ? v->commit : 0),
+  std::printf("stats role=%s voters=%zu commit=%llu sent=%.0f received=%.0f bytes_sent=%.0f bytes_received=%.0f\n",
+              role.c_str(), v ? v->voters : 0, static_cast<unsigned long long>(v ? v->commit : 0),
               total(r, "mosaik.groups.bonds.messages.sent"),
               total(r, "mosaik.groups.bonds.messages.received"),
               total(r, "mosaik.groups.bonds.bytes.sent"), total(r, "mosaik.groups.bonds.bytes.received"));
@@ -71,6 +72,8 @@ bool parse_node_stats(const std::string& line, node_stats& out) {
     auto value = word.substr(eq + 1);
     if (key == "role")
       out.role = value;
+    else if (key == "voters")
+      out.voters = std::stoull(value);
     else if (key == "commit")
       out.commit = std::stoull(value);
     else if (key == "sent")
@@ -94,7 +97,10 @@ int serve_group_node(const std::string& network, const std::string& data_dir,
   pthread_sigmask(SIG_BLOCK, &signals, nullptr); // before any thread starts
   transport::system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
-  auto cfg = group_node(network, data_dir, bootstrap);
+  // The node dials its peers only once it has joined: a peer that synced
+  // its catalog before the join would learn of the group listing late, and
+  // the bond would wait for that (seen as a group that takes 60 s to form).
+  auto cfg = group_node(network, data_dir, {});
   auto registry = cfg.metrics;
   auto net = network::start(sys, cfg, secret_key::generate(), std::chrono::seconds{10});
   if (!net) {
@@ -107,6 +113,10 @@ int serve_group_node(const std::string& network, const std::string& data_dir,
     std::cout << "failed: " << g.error() << std::endl;
     return 1;
   }
+  std::vector<wire::endpoint> peers;
+  for (const auto& b : bootstrap)
+    peers.push_back(b.endpoint);
+  caf::anon_send(net->discovery(), discovery::dial_addresses{peers});
   std::cout << net->peer().hex() << '@' << link::to_string(net->listen()) << std::endl;
   for (int sig = 0; sig != SIGTERM;) {
     sigwait(&signals, &sig);
