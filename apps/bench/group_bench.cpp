@@ -203,11 +203,8 @@ void print_phases(const sample& a, const sample& b, double seconds, double write
 }
 
 /// Waits (up to a minute) until the three nodes run the group with a
-/// leader and three voters, before the writers' node joins. Joining later
-/// is a workaround: a bond does not tell the peer that this node is an
-/// observer, so the nodes would count it towards min_voters (a node could
-/// bootstrap without knowing every other one: two lineages) and wait for it
-/// to bootstrap when its id is the smallest (it never does: no group).
+/// leader and three voters, before the writers' node joins, so the
+/// measurement starts from a formed group.
 void await_formed() {
   auto deadline = clock_type::now() + std::chrono::seconds{60};
   while (clock_type::now() < deadline) {

@@ -149,15 +149,12 @@ TEST_CASE("sim groups: an observer replicates but never leads or votes") {
   CHECK(after->role == raft::role::follower);
 }
 
-// A known bug, pinned until it is fixed (then drop should_fail): a bond
-// does not tell the peer that the other side is an observer (the group
-// actor reports every bonded peer to the core with observer = false), and a
-// fresh group waits for the smallest bonded id to bootstrap it. An observer
-// with the smallest id never does, so no group forms. With the largest id
-// as the observer the same check passes. mosaik_bench_group ran into it on
-// real processes (docs/benchmarks.md, Groups).
-TEST_CASE("sim groups: an observer with the smallest id does not stall the group's formation"
-          * doctest::should_fail()) {
+// A fresh group waits for the smallest bonded id to bootstrap it; an
+// observer never does. Bonds once did not say which side is an observer,
+// so an observer with the smallest id stalled the group's formation
+// (mosaik_bench_group ran into it on real processes). Now the hello and
+// welcome carry the flag.
+TEST_CASE("sim groups: an observer with the smallest id does not stall the group's formation") {
   cluster c{3, 25};
   c.start_all();
   std::size_t smallest = 0;
@@ -165,5 +162,9 @@ TEST_CASE("sim groups: an observer with the smallest id does not stall the group
     if (c.peer(i) < c.peer(smallest))
       smallest = i;
   auto g = c.join_all<tally>("tally", {}, {smallest});
-  CHECK(c.run_until([&] { return c.leader(g).has_value(); }, 60s));
+  CHECK(c.run_until([&] { return c.formed(g); }, 60s));
+  auto leader = c.leader(g);
+  REQUIRE(leader);
+  CHECK(*leader != smallest);
+  CHECK(c.view(*leader, g)->voters == 2);
 }
