@@ -98,6 +98,16 @@ std::optional<std::size_t> cluster::leader(const group_id& g) {
   return best;
 }
 
+bool cluster::formed(const group_id& g, std::size_t voters) {
+  auto l = leader(g);
+  if (!l)
+    return false;
+  for (std::size_t i = 0; i < size(); ++i)
+    if (auto v = view(i, g); v && (v->leader != peer(*l) || !v->online || v->voters != voters))
+      return false;
+  return true;
+}
+
 std::optional<std::size_t> cluster::any_member(const group_id& g, std::optional<std::size_t> except) {
   for (std::size_t i = 0; i < size(); ++i)
     if (i != except && view(i, g))
