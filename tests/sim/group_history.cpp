@@ -258,8 +258,10 @@ private:
     next_fault_ms_ = now_ms_ + 500 + below(3000);
     auto kind = static_cast<fault>(below(4));
     // At most (n - 1) / 2 faults at a time (a partition between two nodes
-    // counts as one): a majority keeps serving.
-    if (kind != fault::lose_bytes && repairs_.size() + 1 > (n_ - 1) / 2)
+    // counts as one), so that a majority keeps serving; one fault in eight
+    // may take the majority away for a while.
+    auto limit = below(8) == 0 ? n_ - 1 : (n_ - 1) / 2;
+    if (kind != fault::lose_bytes && repairs_.size() + 1 > limit)
       return;
     auto a = healthy_node();
     if (!a)
@@ -271,7 +273,10 @@ private:
         c_.isolate(*a);
         break;
       case fault::crash:
-        c_.crash(*a);
+        // As a killed process (its connections reset) or a vanished host
+        // (they go silent).
+        c_.crash(*a, below(2) == 0 ? testing::cluster::crash_mode::reset
+                                   : testing::cluster::crash_mode::silent);
         break;
       case fault::partition: {
         auto b = (*a + 1 + below(n_ - 1)) % n_;

@@ -2,8 +2,10 @@
 // Seeded runs of a register group on whole simulated nodes
 // (mosaik::testing): clients on every node execute writes and
 // compare-and-sets and issue strong queries through the group's API while
-// faults drawn from the seed (isolation, crash and restart, a partition
-// between two nodes, lost bytes) come and go. Then everything heals, and the
+// faults drawn from the seed (isolation, crash and restart with connections
+// reset or silent, a partition between two nodes, lost bytes; a minority at
+// a time, now and then a majority) come and go, half of them aimed at the
+// leader. Then everything heals, and the
 // run checks that
 //  - the group forms again and a new write commits from every node,
 //  - every running replica converges on the same applied index and state,

@@ -2,7 +2,7 @@
 // client histories must be linearizable. CI runs a few seeds; replay or
 // sweep with the environment:
 //   MOSAIK_GROUP_SEED=N      the first seed (default 1)
-//   MOSAIK_GROUP_SEEDS=K     how many seeds from it (default 20, 1 with a seed given)
+//   MOSAIK_GROUP_SEEDS=K     how many seeds from it (default 50, 1 with a seed given)
 //   MOSAIK_GROUP_BUG=stale-read   every node serves strong reads without
 //                            confirming leadership (the check must fail)
 // scripts/group-sweep runs many seeds.
@@ -40,7 +40,7 @@ raft::injected_bugs bugs_from_env() {
 
 TEST_CASE("sim groups: seeded runs with faults keep every client history linearizable") {
   auto first = env_number("MOSAIK_GROUP_SEED");
-  auto count = env_number("MOSAIK_GROUP_SEEDS").value_or(first ? 1 : 20);
+  auto count = env_number("MOSAIK_GROUP_SEEDS").value_or(first ? 1 : 50);
   auto bugs = bugs_from_env();
   for (auto seed = first.value_or(1); seed < first.value_or(1) + count; ++seed) {
     sim::group_run_options o;

@@ -148,8 +148,9 @@ public:
     return run_until([&] { return s->has_value(); }, limit);
   }
 
-  /// Node i crashes (its Raft state stays as persisted) ...
-  void crash(std::size_t i) { sim_cluster::crash(i); }
+  /// Node i crashes (its Raft state stays as persisted; `mode`: whether its
+  /// connections reset or go silent, sim_cluster.hpp) ...
+  void crash(std::size_t i, crash_mode mode = crash_mode::reset) { sim_cluster::crash(i, mode); }
   /// ... and comes back with the same state and rejoins its groups.
   void restart(std::size_t i);
   /// Cuts node i off from every other node (both ways) / undoes it.
