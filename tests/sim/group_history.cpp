@@ -267,7 +267,6 @@ private:
     if (!a)
       return;
     auto until = now_ms_ + 1000 + below(7000);
-    ++report_.faults;
     switch (kind) {
       case fault::isolate:
         c_.isolate(*a);
@@ -283,17 +282,19 @@ private:
         if (!healthy_[b])
           return;
         c_.partition(*a, b);
-        healthy_[b] = false;
+        ++report_.faults;
+        healthy_[*a] = healthy_[b] = false;
         repairs_.push_back({until, kind, *a, b});
-        healthy_[*a] = false;
         return;
       }
       case fault::lose_bytes: {
         auto b = (*a + 1 + below(n_ - 1)) % n_;
         c_.lose_in_flight(*a, b);
+        ++report_.faults;
         return;
       }
     }
+    ++report_.faults;
     healthy_[*a] = false;
     repairs_.push_back({until, kind, *a, *a});
   }
