@@ -247,6 +247,7 @@ engine_config engine_config_of(const group_spawn& s, raft::log_sink* sink) {
   c.tick = s.cfg.tick;
   c.seed = s.seed;
   c.sink = sink;
+  c.bugs = s.cfg.bugs;
   return c;
 }
 

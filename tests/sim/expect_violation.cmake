@@ -1,4 +1,5 @@
-# Runs raft_sim (RAFT_SIM) with ARGS (space-separated) and passes only if it exits
+# Runs a simulation (RAFT_SIM: raft_sim, or a test binary printing the same
+# VIOLATION lines, as sim_groups_faults) with ARGS (space-separated) and passes only if it exits
 # with 1 and reports a VIOLATION of CHECKER (the prefix of the violation text,
 # e.g. "vote durability"): an injected bug must be caught by the checker meant
 # for it, and a crash, a usage error or another checker must not count.

@@ -99,19 +99,21 @@ std::optional<std::size_t> cluster::leader(const group_id& g) {
 }
 
 bool cluster::formed(const group_id& g) {
+  std::size_t voters = 0;
+  for (std::size_t i = 0; i < size(); ++i)
+    if (auto v = view(i, g); v && !v->observer)
+      ++voters;
+  return formed(g, voters);
+}
+
+bool cluster::formed(const group_id& g, std::size_t voters) {
   auto l = leader(g);
   if (!l)
     return false;
-  std::size_t running = 0, observers = 0;
   for (std::size_t i = 0; i < size(); ++i)
-    if (auto v = view(i, g)) {
-      ++running;
-      observers += v->observer ? 1 : 0;
-      if (v->leader != peer(*l) || !v->online)
-        return false;
-    }
-  auto v = view(*l, g);
-  return v && v->voters == running - observers;
+    if (auto v = view(i, g); v && (v->leader != peer(*l) || !v->online || v->voters != voters))
+      return false;
+  return true;
 }
 
 std::optional<std::size_t> cluster::any_member(const group_id& g, std::optional<std::size_t> except) {

@@ -19,6 +19,10 @@
 // groups from what it had persisted (every ready is durable when it is
 // persisted, so a crash loses nothing acknowledged) and rejoins them.
 // Nothing here blocks: operations are slots that fill as simulated time runs.
+//
+// Started nodes can always dial each other (sim_cluster.hpp). For another
+// topology edit config(i).bootstrap before start(i), and keep nodes apart
+// with partition(i, j) until heal(i, j).
 
 #include "actors/core/groups/memory_stores.hpp"
 #include "actors/groups/group.hpp"
@@ -29,6 +33,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,10 +62,19 @@ public:
   template <groups::replicated_machine M>
   cluster_group<M> join_all(std::string_view key, const groups::join_options& o = {},
                             const std::set<std::size_t>& observers = {}) {
-    auto setup = [k = groups::group_key::from_secret(key), o, observers](std::size_t i) {
+    return join_all_preferring<M>(key, o, [o, observers](std::size_t i) {
+      return observers.count(i) > 0 ? raft::leadership::observer() : o.preference;
+    });
+  }
+
+  /// As join_all, node i joining with leadership preference `preference_of(i)`
+  /// (say, some nodes reluctant).
+  template <groups::replicated_machine M>
+  cluster_group<M> join_all_preferring(std::string_view key, const groups::join_options& o,
+                                       std::function<raft::leadership(std::size_t)> preference_of) {
+    auto setup = [k = groups::group_key::from_secret(key), o, preference_of](std::size_t i) {
       auto mine = o;
-      if (observers.count(i) > 0)
-        mine.preference = raft::leadership::observer();
+      mine.preference = preference_of(i);
       return groups::setup_for<M>(k, mine);
     };
     auto id = groups::id_of(setup(0));
@@ -101,6 +115,13 @@ public:
   bool formed(const cluster_group<M>& g) {
     return formed(g.id);
   }
+  /// One leader every running member follows, online, with `voters` voters
+  /// in the configuration in force: the group has formed.
+  bool formed(const group_id& g, std::size_t voters);
+  template <class M>
+  bool formed(const cluster_group<M>& g, std::size_t voters) {
+    return formed(g.id, voters);
+  }
   /// A running member other than `except`.
   std::optional<std::size_t> any_member(const group_id& g, std::optional<std::size_t> except = {});
   template <class M>
@@ -134,13 +155,24 @@ public:
     return run_until([&] { return s->has_value(); }, limit);
   }
 
-  /// Node i crashes (its Raft state stays as persisted) ...
-  void crash(std::size_t i) { sim_cluster::crash(i); }
+  /// Node i crashes (its Raft state stays as persisted; `mode`: whether its
+  /// connections reset or go silent, sim_cluster.hpp) ...
+  void crash(std::size_t i, crash_mode mode = crash_mode::reset) { sim_cluster::crash(i, mode); }
   /// ... and comes back with the same state and rejoins its groups.
   void restart(std::size_t i);
   /// Cuts node i off from every other node (both ways) / undoes it.
   void isolate(std::size_t i) { sim_cluster::isolate((*this)[i]); }
   void rejoin(std::size_t i) { sim_cluster::rejoin((*this)[i]); }
+  /// Stops bytes between nodes i and j both ways (they queue, and new
+  /// connections between the two are held) / delivers the backlog. Both act
+  /// on the nodes' current processes: a restarted node starts connected.
+  void partition(std::size_t i, std::size_t j) { sim_cluster::partition((*this)[i], (*this)[j]); }
+  void heal(std::size_t i, std::size_t j) { sim_cluster::heal((*this)[i], (*this)[j]); }
+  /// Loses the bytes in flight between nodes i and j: their links fail the
+  /// next record and end, then are dialled anew.
+  std::size_t lose_in_flight(std::size_t i, std::size_t j) {
+    return sim_cluster::drop_in_flight((*this)[i], (*this)[j]);
+  }
 
   void start(std::size_t i);
   void start_all();

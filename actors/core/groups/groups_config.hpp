@@ -4,6 +4,7 @@
 
 #include "actors/core/groups/group_store.hpp"
 #include "actors/core/groups/time.hpp"
+#include "actors/core/raft/config.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -20,6 +21,9 @@ struct groups_config {
   /// Where groups keep their Raft state. Unset: LMDB in the node's
   /// data_dir/raft when it has a data_dir, else memory (lost on exit).
   std::shared_ptr<store_provider> stores;
+  /// Test-only (the sim tests prove their checkers bite with them): known
+  /// Raft mistakes every group of the node runs with. Never set in a real node.
+  raft::injected_bugs bugs;
 };
 
 } // namespace mosaik::groups
