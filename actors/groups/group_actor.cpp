@@ -62,8 +62,12 @@ void carry_out_bonds(group_actor* self) {
     else
       st.eng->bond_lost(down.peer, t);
   }
-  for (auto why : out.refused)
-    st.metrics->bond_closed(why, true);
+  for (auto& r : out.refused) {
+    auto level = r.reason == bond_close_reason::split_lineage ? spdlog::level::err : spdlog::level::info;
+    st.log->log(level, "group {}: refused or closed the bond with {}: {} ({})", st.id.short_hex(),
+                r.peer.short_hex(), to_string(r.reason), r.detail);
+    st.metrics->bond_closed(r.reason, true);
+  }
   for (auto& peer : out.wanted)
     self->send(st.manager, want_link{peer});
   if (!out.ups.empty() || !out.downs.empty())

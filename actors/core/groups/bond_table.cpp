@@ -235,7 +235,7 @@ void bond_table::close(const peer_id& peer, bond& b, bond_close_reason why, std:
                        bool tell, millis now) {
   if (tell)
     send(peer, bond_close{why, detail});
-  out_.refused.push_back(why);
+  out_.refused.push_back({peer, why, detail});
   if (b.state == phase::established)
     return ended(b, {peer, why, false, std::move(detail)}, now);
   b.state = phase::idle;

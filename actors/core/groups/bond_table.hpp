@@ -60,6 +60,13 @@ struct bond_down {
   std::string detail;
 };
 
+/// A handshake this side refused, or a bond it closed, and why.
+struct bond_refusal {
+  peer_id peer;
+  bond_close_reason reason = bond_close_reason::unspecified;
+  std::string detail;
+};
+
 struct bond_outgoing {
   peer_id to;
   bond_message msg;
@@ -73,8 +80,8 @@ struct bond_output {
   /// group (asked again on every tick) and peers a bonded peer named (mesh
   /// completion). The actor dials them, at its own pace.
   std::vector<peer_id> wanted;
-  /// Handshakes refused or bonds closed by this side, by reason.
-  std::vector<bond_close_reason> refused;
+  /// Handshakes refused or bonds closed by this side.
+  std::vector<bond_refusal> refused;
 };
 
 /// Dropped Raft messages, by why.

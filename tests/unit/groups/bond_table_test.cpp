@@ -85,7 +85,8 @@ struct pair {
   static std::vector<bond_close_reason> refused(const std::vector<bond_output>& outs) {
     std::vector<bond_close_reason> all;
     for (const auto& o : outs)
-      all.insert(all.end(), o.refused.begin(), o.refused.end());
+      for (const auto& r : o.refused)
+        all.push_back(r.reason);
     return all;
   }
   static std::vector<bond_down> downs(const std::vector<bond_output>& outs) {
