@@ -58,11 +58,11 @@ TEST_CASE("kv: status JSON names every field, a null leader and a pre-candidate 
   g.commit = 9;
   g.applied = 8;
   g.bonds = {peer(2), peer(3)};
-  auto text = status_json(self, g);
+  auto text = status_json(self, g, 3);
   CHECK(text == "{\"peer_id\":\"" + self.hex() + "\",\"group_id\":\"" + g.id.hex()
-                  + "\",\"role\":\"candidate\",\"leader\":null,\"term\":3,\"commit\":9,\"applied\":8,"
+                  + "\",\"role\":\"candidate\",\"leader\":null,\"term\":3,\"commit\":9,\"applied\":8,\"voters\":3,"
                   + "\"bonds\":[\"" + peer(2).hex() + "\",\"" + peer(3).hex() + "\"]}");
   g.role = "leader";
   g.leader = self;
-  CHECK(status_json(self, g).find("\"role\":\"leader\",\"leader\":\"" + self.hex() + "\"") != std::string::npos);
+  CHECK(status_json(self, g, 3).find("\"role\":\"leader\",\"leader\":\"" + self.hex() + "\"") != std::string::npos);
 }

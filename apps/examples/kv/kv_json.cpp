@@ -42,7 +42,7 @@ std::string_view api_role(const std::string& role) {
 
 } // namespace
 
-std::string status_json(const peer_id& self, const wire::group_status& g) {
+std::string status_json(const peer_id& self, const wire::group_status& g, std::size_t voters) {
   std::string bonds = "[";
   for (const auto& b : g.bonds)
     bonds += (bonds.size() > 1 ? "," : "") + json_string(b.hex());
@@ -51,7 +51,8 @@ std::string status_json(const peer_id& self, const wire::group_status& g) {
          + ",\"role\":" + json_string(api_role(g.role))
          + ",\"leader\":" + (g.leader ? json_string(g.leader->hex()) : std::string{"null"})
          + ",\"term\":" + std::to_string(g.term) + ",\"commit\":" + std::to_string(g.commit)
-         + ",\"applied\":" + std::to_string(g.applied) + ",\"bonds\":" + bonds + "}";
+         + ",\"applied\":" + std::to_string(g.applied) + ",\"voters\":" + std::to_string(voters)
+         + ",\"bonds\":" + bonds + "}";
 }
 
 } // namespace mosaik::kv

@@ -20,7 +20,7 @@ std::string cas_json(bool ok, std::uint64_t index);
 /// {"error": code, "detail": text}
 std::string error_json(std::string_view code, std::string_view detail);
 /// {"peer_id", "group_id", "role", "leader" (or null), "term", "commit",
-///  "applied", "bonds" (peer ids)}
-std::string status_json(const peer_id& self, const wire::group_status& g);
+///  "applied", "voters" (in the configuration in force), "bonds" (peer ids)}
+std::string status_json(const peer_id& self, const wire::group_status& g, std::size_t voters);
 
 } // namespace mosaik::kv

@@ -92,7 +92,10 @@ response service::status() const {
                         [&](const wire::group_status& x) { return x.id == group_.id(); });
   if (g == s->groups.end())
     return {503, "application/json", error_json("status", "the group is not running")};
-  return {200, "application/json", status_json(net_.peer(), *g)};
+  auto view = group_.view(timeout_);
+  if (!view)
+    return failure(view.error());
+  return {200, "application/json", status_json(net_.peer(), *g, view->voters)};
 }
 
 } // namespace mosaik::kv

@@ -4,6 +4,7 @@
 #include "actors/logging/log.hpp"
 #include "actors/metrics/http_exposer.hpp"
 #include "actors/network/network.hpp"
+#include "actors/node/node_api.hpp"
 #include "actors/transport/system_config.hpp"
 #include "apps/examples/kv/kv_http.hpp"
 #include "apps/examples/kv/kv_machine.hpp"
@@ -12,8 +13,10 @@
 #include "apps/node_setup/node_setup.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 
 #include <iostream>
+#include <utility>
 
 namespace {
 
@@ -60,12 +63,18 @@ int run(const kv::options& o) {
   }
   transport::system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
+  // The bootstrap peers are dialled once the group is joined, so the first
+  // entry they see of this node lists the group: a node whose group shows
+  // up only in a later version of its entry may stay unbonded by its peers.
+  auto bootstrap = std::exchange(cfg.bootstrap, {});
   auto net = network::start(sys, cfg, std::move(*key), 10s);
   if (!net)
     return fail(net.error());
   auto g = net->join<kv::machine>(kv::group_secret(o), 10s);
   if (!g)
     return fail("joining the group: " + g.error());
+  for (const auto& b : bootstrap)
+    caf::anon_send(net->node(), node::dial{b, true});
   kv::service service{*net, *g, op_timeout};
   auto http = kv::http_server::start(*http_at, [&service](const kv::request& r) { return service.handle(r); });
   if (!http)
