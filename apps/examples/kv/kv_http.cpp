@@ -47,8 +47,9 @@ void send(mg_connection* conn, const response& r) {
 
 } // namespace
 
-int http_server::serve(mg_connection* conn, void* self) {
+int http_server::serve(mg_connection* conn) {
   const auto* info = mg_get_request_info(conn);
+  auto* self = info->user_data;
   auto body = read_body(conn);
   response r;
   if (info->local_uri_raw == nullptr || !body) {
@@ -67,11 +68,13 @@ expected<std::unique_ptr<http_server>, std::string> http_server::start(const wir
   const char* opts[] = {"listening_ports", listening.c_str(), "num_threads", "16",
                         "enable_keep_alive", "no", nullptr};
   std::unique_ptr<http_server> s{new http_server{std::move(h)}};
+  // begin_request, given to mg_start, sees every request: none reaches
+  // civetweb's own file serving, not even one in the first instant.
   mg_callbacks callbacks{};
-  s->ctx_ = mg_start(&callbacks, nullptr, opts);
+  callbacks.begin_request = &http_server::serve;
+  s->ctx_ = mg_start(&callbacks, s.get(), opts);
   if (s->ctx_ == nullptr)
     return unexpected{"cannot serve HTTP on " + listening};
-  mg_set_request_handler(s->ctx_, "/", &http_server::serve, s.get());
   mg_server_port port{};
   if (mg_get_server_ports(s->ctx_, 1, &port) != 1)
     return unexpected{"no HTTP port on " + listening};

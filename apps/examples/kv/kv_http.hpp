@@ -33,7 +33,7 @@ public:
 
 private:
   explicit http_server(handler h) : handler_(std::move(h)) {}
-  static int serve(mg_connection* conn, void* self);
+  static int serve(mg_connection* conn);
 
   handler handler_;
   mg_context* ctx_ = nullptr;
