@@ -20,6 +20,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/after.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/sec.hpp>
 
 #include <chrono>
 #include <functional>
@@ -206,7 +207,11 @@ private:
     return std::chrono::duration_cast<std::chrono::milliseconds>(t);
   }
   static group_error timed_out() { return {groups::op_errc::timeout, "no answer in time"}; }
+  /// No answer in time says nothing of the operation (the group may still
+  /// commit it): unknown. Any other error is the group actor gone.
   group_error failure(const caf::error& err) const {
+    if (err == caf::sec::request_timeout)
+      return timed_out();
     return {groups::op_errc::closed, sys_->render(err)};
   }
 
@@ -228,7 +233,8 @@ private:
     self->request(handle_, timeout + std::chrono::seconds{1}, std::move(op))
       .receive([&](groups::completion& got) { c = std::move(got); },
                [&](caf::error& err) {
-                 c = groups::failed{0, {groups::op_errc::closed, sys_->render(err), {}}};
+                 auto e = failure(err);
+                 c = groups::failed{0, {e.code, std::move(e.detail), {}}};
                });
     return from(c);
   }

@@ -2,21 +2,18 @@
 #include "apps/mosaik/commands.hpp"
 
 #include "actors/core/link/peer_address.hpp"
-#include "actors/identity/key_file.hpp"
 #include "actors/logging/log.hpp"
 #include "actors/metrics/http_exposer.hpp"
 #include "actors/network/network.hpp"
+#include "apps/node_setup/node_setup.hpp"
 #include "actors/transport/system_config.hpp"
 
 #include <caf/actor_system.hpp>
 
-#include <csignal>
-#include <filesystem>
 #include <map>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <pthread.h>
 #include <string>
 #include <vector>
 
@@ -44,24 +41,6 @@ CLI::Validator duration_ms() {
   return CLI::AsNumberWithUnit(units, required, "DURATION");
 }
 
-/// --key FILE is loaded, or created when missing; without it a key lives in
-/// --data-dir/node.key, or is fresh for this run.
-expected<secret_key, std::string> node_key(const node_options& o) {
-  auto path = o.key_file;
-  if (path.empty() && !o.data_dir.empty())
-    path = (std::filesystem::path{o.data_dir} / "node.key").string();
-  if (path.empty())
-    return secret_key::generate();
-  if (auto loaded = load_key(path))
-    return std::move(*loaded);
-  else if (loaded.error().code != key_file_errc::missing)
-    return unexpected{loaded.error().message};
-  auto key = secret_key::generate();
-  if (auto saved = save_key(key, path); !saved)
-    return unexpected{saved.error().message};
-  return key;
-}
-
 int run_node(const node_options& o) {
   auto fail = [](const std::string& msg) {
     std::cerr << "mosaik node: " << msg << '\n';
@@ -81,16 +60,8 @@ int run_node(const node_options& o) {
   node::node_config cfg;
   cfg.network = o.network;
   cfg.metrics = std::make_shared<metrics::registry>(metrics::network_labels(network_id::from(o.network)));
-  auto listen = link::parse_endpoint(o.listen, true);
-  if (!listen)
-    return fail(listen.error());
-  cfg.listen = *listen;
-  for (const auto& b : o.bootstrap) {
-    auto a = link::parse_peer_address(b);
-    if (!a)
-      return fail(a.error());
-    cfg.bootstrap.push_back(*a);
-  }
+  if (auto bad = app::set_addresses(cfg, o.listen, o.bootstrap))
+    return fail(*bad);
   for (const auto& t : o.tags)
     cfg.tags.push_back(tag::from(t));
   if (o.announce_interval_ms > 0)
@@ -102,21 +73,13 @@ int run_node(const node_options& o) {
     return 2;
   }
   cfg.data_dir = o.data_dir;
-  if (!o.data_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(o.data_dir, ec);
-    if (ec)
-      return fail("cannot create " + o.data_dir + ": " + ec.message());
-  }
-  auto key = node_key(o);
+  if (auto bad = app::make_data_dir(o.data_dir))
+    return fail(*bad);
+  auto key = app::node_key(o.key_file, o.data_dir);
   if (!key)
     return fail(key.error());
-  // Signals are taken by sigwait below; every CAF thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Signals are taken by wait() below; every CAF thread inherits the mask.
+  app::stop_signals signals;
   std::unique_ptr<metrics::http_exposer> exposer; // its threads inherit the mask
   if (metrics_at) {
     auto e = metrics::http_exposer::start(*metrics_at, cfg.metrics);
@@ -129,11 +92,10 @@ int run_node(const node_options& o) {
   auto net = mosaik::network::start(sys, cfg, std::move(*key), std::chrono::seconds{10});
   if (!net)
     return fail(net.error());
-  std::cout << "mosaik node " << net->peer().hex() << '@' << link::to_string(net->listen()) << std::endl;
+  std::cout << app::first_line(*net) << std::endl;
   if (exposer)
     std::cout << "metrics " << exposer->url() << std::endl;
-  int sig = 0;
-  sigwait(&signals, &sig);
+  int sig = signals.wait();
   log::get("transport")->info("signal {}: departing", sig);
   // Every departure phase, each within the window, and the links' last.
   (void)net->shutdown(3 * cfg.link.departure_window + std::chrono::seconds{1});

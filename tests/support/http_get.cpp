@@ -89,12 +89,19 @@ std::optional<http_response> parse(const std::string& raw) {
 
 std::optional<http_response> http_get(const std::string& host, std::uint16_t port,
                                       const std::string& path, std::chrono::milliseconds timeout) {
+  return http_request("GET", host, port, path, {}, timeout);
+}
+
+std::optional<http_response> http_request(const std::string& method, const std::string& host,
+                                          std::uint16_t port, const std::string& path,
+                                          const std::string& body, std::chrono::milliseconds timeout) {
   auto deadline = clock_type::now() + timeout;
   socket_fd s;
   if (s.get() < 0 || !connect_to(s.get(), host, port, deadline))
     return std::nullopt;
-  auto request = "GET " + path + " HTTP/1.0\r\nHost: " + host + ':' + std::to_string(port)
-                 + "\r\nConnection: close\r\n\r\n";
+  auto request = method + ' ' + path + " HTTP/1.0\r\nHost: " + host + ':' + std::to_string(port)
+                 + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n"
+                 + body;
   if (!send_all(s.get(), request, deadline))
     return std::nullopt;
   std::string raw;

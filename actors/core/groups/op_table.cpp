@@ -155,7 +155,9 @@ failed op_table::failure(op_id id, const op& o, std::optional<op_errc> forced) {
       unanswered |= c.st == state::unknown || c.st == state::waiting;
     }
   }
-  if (forced)
+  // A forced definite code (closed, storage) only holds when nothing was
+  // sent: a proposed command may be in the leader's log already.
+  if (forced && (!may_have_taken_effect || !is_definite(*forced)))
     f.failure.code = *forced;
   else if (!may_have_taken_effect)
     f.failure.code = *first_refusal;

@@ -46,8 +46,9 @@ public:
   /// Fails the operations whose deadline is at or before `now` (timeout:
   /// every one of them has proposed commands that may still commit).
   void expire(millis now, std::vector<completion>& out);
-  /// Fails every operation with `code`; unsent lists all commands when the
-  /// code is definite.
+  /// Fails every operation with `code`, or with an unknown code when some
+  /// command of it was proposed (unsent lists all commands exactly when the
+  /// code is definite).
   void fail_all(op_errc code, const std::string& detail, std::vector<completion>& out);
 
   bool contains(op_id id) const { return ops_.contains(id); }

@@ -134,9 +134,7 @@ private:
       for (const auto& cmd : f.failure.unsent)
         if (text(cmd) != "add r 1")
             CHECK_MESSAGE(in_log.count(text(cmd)) == 0, "unsent but applied: ", text(cmd));
-      // closed is the exception: a restart closes operations whose
-      // commands may already be in the leader's log.
-      if (is_definite(f.failure.code) && f.failure.code != op_errc::closed)
+      if (is_definite(f.failure.code))
         CHECK(f.failure.unsent.size() == ops_.at(f.id).commands.size());
     }
     CHECK(c_.machine(0).values["r"] >= r_done_);

@@ -105,3 +105,38 @@ TEST_CASE("the deadline ends an operation and later events are ignored") {
   t.settle(out);
   CHECK(out.size() == 1);
 }
+
+TEST_CASE("closing with commands proposed is an unknown outcome, not a definite one") {
+  op_table t;
+  t.add(1, op_kind::execute, {b("x")}, {1}, millis{1000}, 0);
+  t.add(2, op_kind::feed, {b("y"), b("z")}, {2, 3}, millis{1000}, 0);
+  t.on_proposal(ev(2, o::accepted, 5, 1), false);
+  std::vector<completion> out;
+  t.fail_all(op_errc::closed, "the group is closed", out);
+  REQUIRE(out.size() == 2);
+  for (const auto& c : out) {
+    const auto& f = std::get<failed>(c).failure;
+    CHECK_FALSE(is_definite(f.code));
+    CHECK(f.detail == "the group is closed");
+    CHECK(f.unsent.empty());
+  }
+  CHECK(t.size() == 0);
+}
+
+TEST_CASE("closing keeps the definite code only for an operation with nothing sent") {
+  op_table t;
+  t.add(1, op_kind::feed, {b("x"), b("y")}, {1, 2}, millis{1000}, 0);
+  t.add(2, op_kind::feed, {b("u"), b("v")}, {3, 4}, millis{1000}, 0);
+  t.on_proposal(ev(1, o::no_leader), false);
+  t.on_proposal(ev(2, o::no_leader), false);
+  t.on_proposal(ev(3, o::no_leader), false);
+  std::vector<completion> out;
+  t.fail_all(op_errc::storage, "the disk is full", out);
+  REQUIRE(out.size() == 2);
+  const auto& nothing_sent = std::get<failed>(out[0]).failure;
+  CHECK(nothing_sent.code == op_errc::storage);
+  CHECK(nothing_sent.unsent == std::vector<bytes>{b("x"), b("y")});
+  const auto& one_sent = std::get<failed>(out[1]).failure;
+  CHECK(one_sent.code == op_errc::timeout); // v was proposed and never answered
+  CHECK(one_sent.unsent == std::vector<bytes>{b("u")});
+}
