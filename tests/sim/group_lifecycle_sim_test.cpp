@@ -168,3 +168,23 @@ TEST_CASE("sim groups: an observer with the smallest id does not stall the group
   CHECK(*leader != smallest);
   CHECK(c.view(*leader, g)->voters == 2);
 }
+
+TEST_CASE("sim groups: when the leader leaves, the others elect a new one and remove it") {
+  cluster c{3, 26};
+  c.start_all();
+  groups::join_options all_three;
+  all_three.consensus.min_voters = 3; // the first election only; later ones need a majority
+  auto g = c.join_all<tally>("tally", all_three);
+  auto leader = formed(c, g);
+  auto closed = ask<bool>(c, leader, caf::actor_cast<caf::actor>(c.group_actor(leader, g.id)),
+                          caf::make_message(groups::close_group{}));
+  REQUIRE(closed);
+  auto other = c.any_member(g, leader);
+  REQUIRE(c.run_until([&] {
+    auto v = c.view(other, g);
+    return v && v->online && v->voters == 2 && v->leader && *v->leader != c.peer(leader);
+  }, 30s));
+  auto w = c.execute(g, other, std::int64_t{5}, 5s);
+  REQUIRE(c.await(w, 10s));
+  CHECK(w->value());
+}

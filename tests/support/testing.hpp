@@ -203,18 +203,23 @@ void cluster::ask(std::size_t i, const group_id& g, Op op, OnDone on_done) {
     on_done(c);
     return;
   }
-  auto client = (*this)[i].sys.spawn([handle, op, on_done](caf::event_based_actor* self) mutable {
-    self->request(handle, caf::infinite, std::move(op))
-      .then([self, on_done](groups::completion& c) mutable {
-              on_done(c);
+  // State goes in as spawn arguments: CAF 0.17 binds a null reference for
+  // spawns without arguments (UBSan reports it).
+  auto body = [](caf::event_based_actor* self, groups::group_handle to, std::shared_ptr<Op> what,
+                 std::shared_ptr<OnDone> done) {
+    self->request(to, caf::infinite, std::move(*what))
+      .then([self, done](groups::completion& c) {
+              (*done)(c);
               self->quit();
             },
-            [self, on_done](caf::error&) mutable {
+            [self, done](caf::error&) {
               groups::completion c = groups::failed{0, {groups::op_errc::closed, "the group stopped", {}}};
-              on_done(c);
+              (*done)(c);
               self->quit();
             });
-  });
+  };
+  auto client = (*this)[i].sys.spawn(body, handle, std::make_shared<Op>(std::move(op)),
+                                     std::make_shared<OnDone>(std::move(on_done)));
   own(client);
 }
 
