@@ -1,20 +1,8 @@
 #include "apps/examples/kv/kv_query.hpp"
 
+#include "actors/core/bytes.hpp"
+
 namespace mosaik::kv {
-
-namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-} // namespace
 
 std::optional<std::string> percent_decode(std::string_view text) {
   std::string out;
@@ -23,12 +11,10 @@ std::optional<std::string> percent_decode(std::string_view text) {
       out += text[i];
       continue;
     }
-    if (i + 2 >= text.size())
+    auto byte = i + 2 < text.size() ? from_hex(text.substr(i + 1, 2)) : std::nullopt;
+    if (!byte)
       return std::nullopt;
-    int hi = hex_digit(text[i + 1]), lo = hex_digit(text[i + 2]);
-    if (hi < 0 || lo < 0)
-      return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
+    out += static_cast<char>(byte->front());
     i += 2;
   }
   return out;
