@@ -14,6 +14,7 @@
 //
 //   writers=N writes_per_s=X p50_us=Y p99_us=Z
 #include "apps/bench/group_bench.hpp"
+#include "apps/bench/process_cpu.hpp"
 
 #include "actors/discovery/discovery_api.hpp"
 #include "actors/network/network.hpp"
@@ -138,22 +139,6 @@ child start_node(const std::string& network, const std::vector<link::peer_addres
   return children.back();
 }
 
-/// CPU seconds (user and system) that process `pid` has used, from
-/// /proc/PID/stat; 0 if it cannot be read.
-double cpu_seconds_of(pid_t pid) {
-  std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
-  std::string text{std::istreambuf_iterator<char>{stat}, {}};
-  auto close = text.rfind(')'); // the command name may hold spaces
-  if (close == std::string::npos)
-    return 0;
-  std::istringstream fields{text.substr(close + 2)};
-  std::string skip;
-  for (int i = 3; i < 14; ++i) // fields 3-13: state .. cmajflt
-    fields >> skip;
-  double user = 0, system = 0;
-  fields >> user >> system;
-  return (user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
 
 /// What every node process and the driver have done so far.
 struct sample {

@@ -11,6 +11,7 @@
 // echo thread. The parent's node links to the server's node; its driver
 // actor times the link and BASP, its main thread times raw TCP.
 #include "apps/bench/link_bench.hpp"
+#include "apps/bench/process_cpu.hpp"
 
 #include "actors/core/link/peer_address.hpp"
 #include "actors/node/node_actor.hpp"
@@ -222,22 +223,6 @@ rtt_row measure_rtt(bench& b, std::size_t size, int rounds) {
   return r;
 }
 
-/// CPU seconds (user and system) that process `pid` has used, from
-/// /proc/PID/stat (clock ticks, 10 ms here); 0 if it cannot be read.
-double cpu_seconds_of(pid_t pid) {
-  std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
-  std::string text{std::istreambuf_iterator<char>{stat}, {}};
-  auto close = text.rfind(')'); // the command name may hold spaces
-  if (close == std::string::npos)
-    return 0;
-  std::istringstream fields{text.substr(close + 2)};
-  std::string skip;
-  for (int i = 3; i < 14; ++i) // fields 3-13: state .. cmajflt
-    fields >> skip;
-  double user = 0, system = 0;
-  fields >> user >> system;
-  return (user + system) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
 
 /// What both processes have used, the idle threads of each included.
 double cpu_seconds_both() {

@@ -2,6 +2,7 @@
 
 #include "tests/support/aborts.hpp"
 #include "tests/unit/groups/engine_cluster.hpp"
+#include "tests/unit/groups/engine_checks.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,15 +11,6 @@ using namespace mosaik::groups;
 using namespace mosaik::groups::testing;
 
 namespace {
-
-constexpr millis far{60000};
-
-template <class T>
-const T& as(const completion* c) {
-  REQUIRE(c != nullptr);
-  REQUIRE(std::holds_alternative<T>(*c));
-  return std::get<T>(*c);
-}
 
 const op_failure& failure_of(engine_cluster& c, std::size_t k, op_id id) {
   return as<failed>(c.wait_for(k, id)).failure;

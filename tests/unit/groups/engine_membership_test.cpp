@@ -2,25 +2,13 @@
 // bootstrapped apart.
 
 #include "tests/unit/groups/engine_cluster.hpp"
+#include "tests/unit/groups/engine_checks.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace mosaik;
 using namespace mosaik::groups;
 using namespace mosaik::groups::testing;
-
-namespace {
-
-constexpr millis far{60000};
-
-template <class T>
-const T& as(const completion* c) {
-  REQUIRE(c != nullptr);
-  REQUIRE(std::holds_alternative<T>(*c));
-  return std::get<T>(*c);
-}
-
-} // namespace
 
 TEST_CASE("a departed member leaves the configuration at once") {
   engine_cluster c(3);

@@ -1,6 +1,7 @@
 // The engine's feed and execute over a group of in-process engines.
 
 #include "tests/unit/groups/engine_cluster.hpp"
+#include "tests/unit/groups/engine_checks.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,15 +10,6 @@ using namespace mosaik::groups;
 using namespace mosaik::groups::testing;
 
 namespace {
-
-constexpr millis far{60000};
-
-template <class T>
-const T& as(const completion* c) {
-  REQUIRE(c != nullptr);
-  REQUIRE(std::holds_alternative<T>(*c));
-  return std::get<T>(*c);
-}
 
 std::vector<bytes> commands(std::initializer_list<std::string_view> list) {
   std::vector<bytes> out;

@@ -1,6 +1,7 @@
 // The engine's weak and strong queries.
 
 #include "tests/unit/groups/engine_cluster.hpp"
+#include "tests/unit/groups/engine_checks.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,15 +10,6 @@ using namespace mosaik::groups;
 using namespace mosaik::groups::testing;
 
 namespace {
-
-constexpr millis far{60000};
-
-template <class T>
-const T& as(const completion* c) {
-  REQUIRE(c != nullptr);
-  REQUIRE(std::holds_alternative<T>(*c));
-  return std::get<T>(*c);
-}
 
 /// Elects a leader and commits a = 3 everywhere; returns the write's index.
 raft::index_t write_a(engine_cluster& c) {
