@@ -50,6 +50,8 @@ public:
   void peer_departed(const node_id& p);
   void peer_lost(const node_id& p);
   snapshot_install install_snapshot(const snapshot_metadata& meta);
+  /// State sync (log replay) fetched committed entries; see raw_node.
+  std::optional<index_t> append_committed(std::span<const entry> ents, index_t commit);
   /// Committed entries up to `upto` were handed out: settle the proposals
   /// waiting on them.
   void resolve_proposals(index_t upto);

@@ -39,6 +39,33 @@ void raft::handle_append(const message& m) {
   send(m.from, append_response{result->last_new, false, 0, observer});
 }
 
+std::optional<index_t> raft::append_committed(std::span<const entry> ents, index_t commit) {
+  if (failed_ || role_ == role::leader || ents.empty())
+    return std::nullopt;
+  for (std::size_t k = 1; k < ents.size(); ++k)
+    if (ents[k].index != ents[0].index + k)
+      return std::nullopt;
+  auto first = ents.front().index;
+  if (first == 0 || first > log_.committed() + 1)
+    return std::nullopt;
+  // The entry before `first` is committed here, so it is the one the
+  // entries follow everywhere: a log-matching append after it.
+  auto prev_term = log_.term(first - 1);
+  if (!prev_term)
+    return std::nullopt;
+  auto result = log_.maybe_append(first - 1, *prev_term, std::min(commit, ents.back().index), ents);
+  if (!result)
+    return std::nullopt; // they disagree with a committed entry
+  if (result->replaced_from != 0) {
+    truncate_configs(result->replaced_from);
+    record_configs(ents.subspan(result->replaced_from - first));
+  }
+  after_commit();
+  if (leader_ && role_ == role::follower)
+    send(*leader_, append_response{log_.committed(), false, 0, cfg_.preference.is_observer()});
+  return log_.committed();
+}
+
 void raft::handle_heartbeat(const message& m) {
   const auto& h = std::get<heartbeat_request>(m.body);
   // The leader never sends a commit index beyond our match with it.

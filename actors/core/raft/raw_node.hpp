@@ -92,6 +92,22 @@ public:
     return raft_.install_snapshot(meta);
   }
 
+  /// State sync by log replay fetched `ents`, consecutive entries that other
+  /// members reported committed; `commit` is the highest commit index the
+  /// leader announced. Appended only when they start at or before
+  /// committed() + 1 (so they follow an entry that is committed here too:
+  /// log matching, section 5.3) and agree with every committed entry here
+  /// (committed entries are never replaced). The commit index moves to
+  /// min(commit, last entry): committed entries are the same on every
+  /// member (state machine safety). A follower then tells its leader how far
+  /// its log matches, in a message the next ready sends after persisting
+  /// the entries. Returns the new commit index, nullopt when refused
+  /// (a leader, a stopped node, a gap, a disagreement with committed
+  /// entries).
+  std::optional<index_t> append_committed(std::span<const entry> ents, index_t commit) {
+    return raft_.append_committed(ents, commit);
+  }
+
   // -- output ------------------------------------------------------------------
 
   bool has_ready() const;
