@@ -58,6 +58,7 @@ struct IndexRange {
 
 struct AvailabilityResponse {
   range @0 :IndexRange;  # the committed entries the sender holds
+  lastTerm @1 :UInt64;   # the term of the entry at range.last (0 when empty)
 }
 
 struct FetchRequest {

@@ -65,7 +65,9 @@ struct sync_writer {
 
   void operator()(const availability_request&) { b.setAvailabilityRequest(); }
   void operator()(const availability_response& a) {
-    write_range(b.initAvailabilityResponse().initRange(), a.range);
+    auto out = b.initAvailabilityResponse();
+    write_range(out.initRange(), a.range);
+    out.setLastTerm(a.last_term);
   }
   void operator()(const fetch_request& f) { write_range(b.initFetchRequest().initRange(), f.range); }
   void operator()(const fetch_response& f) {
@@ -227,7 +229,7 @@ result<sync_message> read_sync(schema::SyncMessage::Reader r) {
       auto range = read_range(r.getAvailabilityResponse().getRange(), "availabilityResponse.range");
       if (!range)
         return unexpected{range.error()};
-      return sync_message{availability_response{*range}};
+      return sync_message{availability_response{*range, r.getAvailabilityResponse().getLastTerm()}};
     }
     case M::FETCH_REQUEST: {
       auto range = read_range(r.getFetchRequest().getRange(), "fetchRequest.range");

@@ -59,7 +59,7 @@ std::vector<raft::entry> entries_from(raft::index_t first, std::size_t n) {
 
 std::vector<sync_message> every_sync() {
   return {availability_request{},
-          availability_response{{3, 900}},
+          availability_response{{3, 900}, 7},
           fetch_request{{40, 42}},
           fetch_response{{40, 42}, entries_from(40, 3)}};
 }

@@ -129,9 +129,11 @@ struct availability_request {
   friend bool operator==(const availability_request&, const availability_request&) = default;
 };
 
-/// The committed entries the sender holds.
+/// The committed entries the sender holds, and the term of the last one
+/// (a position of its log a session can check fetched entries against).
 struct availability_response {
   index_range range;
+  raft::term_t last_term = 0;
   friend bool operator==(const availability_response&, const availability_response&) = default;
 };
 
