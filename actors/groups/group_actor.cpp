@@ -30,6 +30,13 @@ void send_bond(group_actor* self, const peer_id& to, const bond_message& m) {
   self->send(st.node, node::send_frame{to, wire::frame_kind::group, st.id.as_digest(), std::move(payload)});
 }
 
+void send_sync(group_actor* self, const peer_id& to, const sync_message& m) {
+  auto& st = self->state;
+  auto payload = codec::encode_sync_message(m);
+  st.metrics->message_sent(payload.size());
+  self->send(st.node, node::send_frame{to, wire::frame_kind::sync, st.id.as_digest(), std::move(payload)});
+}
+
 void publish_view(group_actor* self, const group_view& v) {
   auto& st = self->state;
   st.metrics->view_changed(st.last_view, v);
@@ -94,6 +101,14 @@ void carry_out_engine(group_actor* self) {
     auto to = m.to;
     send_bond(self, to, bond_message{std::move(m)});
   }
+  for (auto& s : out.sync_messages) {
+    if (!st.bonds->established(s.to)) {
+      st.metrics->dropped("no bond");
+      continue;
+    }
+    send_sync(self, s.to, s.msg);
+  }
+  st.metrics->sync(st.eng->sync());
   for (auto& c : out.completions)
     deliver(self, std::move(c));
   if (out.view)
@@ -113,13 +128,33 @@ void dispatch(group_actor* self) {
   st.bonds->set_lineage(st.eng->lineage());
 }
 
-void on_frame(group_actor* self, const node::frame_received& f) {
+/// A state-sync frame: from an established bond only, decoded, to the engine.
+void on_sync_frame(group_actor* self, const node::frame_received& f) {
   auto& st = self->state;
-  if (f.kind != wire::frame_kind::group) {
-    st.metrics->dropped("state sync not served");
+  if (!st.bonds->established(f.from)) {
+    st.metrics->dropped("not bonded");
     return;
   }
+  auto msg = codec::decode_sync_message({f.payload.data(), f.payload.size()});
+  if (!msg) {
+    st.metrics->dropped("malformed sync");
+    st.log->debug("group {}: undecodable sync frame from {}: {}", st.id.short_hex(),
+                  f.from.short_hex(), msg.error().detail);
+    return;
+  }
+  st.eng->on_sync(f.from, *msg, now(self));
+  dispatch(self);
+}
+
+void on_frame(group_actor* self, const node::frame_received& f) {
+  auto& st = self->state;
   st.metrics->message_received(f.payload.size());
+  if (f.kind == wire::frame_kind::sync)
+    return on_sync_frame(self, f);
+  if (f.kind != wire::frame_kind::group) {
+    st.metrics->dropped("unknown kind");
+    return;
+  }
   auto msg = codec::decode_bond_message({f.payload.data(), f.payload.size()});
   if (!msg) {
     st.metrics->dropped("malformed");
@@ -252,6 +287,9 @@ engine_config engine_config_of(const group_spawn& s, raft::log_sink* sink) {
   c.seed = s.seed;
   c.sink = sink;
   c.bugs = s.cfg.bugs;
+  c.max_append_bytes = s.cfg.max_append_bytes;
+  c.max_inflight = s.cfg.max_inflight;
+  c.sync = s.cfg.sync;
   return c;
 }
 

@@ -4,12 +4,14 @@
 // user's machine), its bond table and its store, and drives them:
 //  - frames of kind `group` on the group's channel go through the bond
 //    table; Raft messages that pass its checks go to the engine;
+//  - frames of kind `sync` from established bonds are decoded and go to
+//    the engine's state sync (undecodable ones are dropped and counted);
 //  - link events and catalog membership (from the groups actor) go to the
 //    bond table; bonds that form or end go to the engine;
 //  - client operations (group_api.hpp) go to the engine with deadlines;
 //  - a timer ticks both every `groups_config::tick`;
-// then it carries out what they asked for: frames to the node (Raft
-// messages only on established bonds), answers, view changes.
+// then it carries out what they asked for: frames to the node (Raft and
+// sync messages only on established bonds), answers, view changes.
 //
 // Bonds are entries of the bond table rather than actors of their own: a
 // frame is handled entirely before its handler returns, which is when the

@@ -15,7 +15,14 @@ group_metrics::group_metrics(std::shared_ptr<metrics::registry> registry, const 
     bonds_active_(registry_->gauge("mosaik.groups.bonds.active", labels_)),
     voters_(registry_->gauge("mosaik.groups.raft.committee.voters", labels_)),
     non_voters_(registry_->gauge("mosaik.groups.raft.committee.non_voters", labels_)),
-    size_(registry_->gauge("mosaik.groups.raft.committee.size", labels_)) {}
+    size_(registry_->gauge("mosaik.groups.raft.committee.size", labels_)),
+    sync_started_(registry_->counter("mosaik.groups.sync.sessions.started", labels_)),
+    sync_completed_(registry_->counter("mosaik.groups.sync.sessions.completed", labels_)),
+    sync_abandoned_(registry_->counter("mosaik.groups.sync.sessions.abandoned", labels_)),
+    sync_fetched_(registry_->counter("mosaik.groups.sync.entries.fetched", labels_)),
+    sync_from_leader_(registry_->counter("mosaik.groups.sync.entries.from_leader", labels_)),
+    sync_timeouts_(registry_->counter("mosaik.groups.sync.fetch.timeouts", labels_)),
+    sync_rejected_(registry_->counter("mosaik.groups.sync.batches.rejected", labels_)) {}
 
 void group_metrics::view_changed(const std::optional<group_view>& before, const group_view& now) {
   committed_.set(static_cast<double>(now.commit));
@@ -58,6 +65,22 @@ void group_metrics::dropped(const std::string& why) {
 
 void group_metrics::split_bootstrap() {
   registry_->counter("mosaik.groups.split_bootstrap", labels_).inc();
+}
+
+void group_metrics::sync(const sync_totals& now) {
+  auto grow = [](metrics::counter& c, std::uint64_t was, std::uint64_t is) {
+    if (is > was)
+      c.inc(is - was);
+  };
+  const auto& was = sync_seen_;
+  grow(sync_started_, was.sessions_started, now.sessions_started);
+  grow(sync_completed_, was.sessions_completed, now.sessions_completed);
+  grow(sync_abandoned_, was.sessions_abandoned, now.sessions_abandoned);
+  grow(sync_fetched_, was.entries.entries_fetched, now.entries.entries_fetched);
+  grow(sync_from_leader_, was.entries.entries_from_leader, now.entries.entries_from_leader);
+  grow(sync_timeouts_, was.entries.fetch_timeouts, now.entries.fetch_timeouts);
+  grow(sync_rejected_, was.entries.batches_rejected, now.entries.batches_rejected);
+  sync_seen_ = now;
 }
 
 } // namespace mosaik::groups

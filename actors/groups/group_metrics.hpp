@@ -4,6 +4,7 @@
 
 #include "actors/core/groups/bond_table.hpp"
 #include "actors/core/groups/group_view.hpp"
+#include "actors/core/groups/sync/sync_driver.hpp"
 #include "actors/core/ids/ids.hpp"
 #include "actors/metrics/registry.hpp"
 
@@ -25,6 +26,8 @@ public:
   /// A frame or Raft message this node dropped, by why.
   void dropped(const std::string& why);
   void split_bootstrap();
+  /// The engine's state-sync counters now (they only grow).
+  void sync(const sync_totals& now);
 
 private:
   std::shared_ptr<metrics::registry> registry_;
@@ -32,6 +35,9 @@ private:
   metrics::counter messages_sent_, messages_received_, bytes_sent_, bytes_received_;
   metrics::counter elections_, leader_changes_;
   metrics::gauge committed_, bonds_active_, voters_, non_voters_, size_;
+  metrics::counter sync_started_, sync_completed_, sync_abandoned_, sync_fetched_,
+    sync_from_leader_, sync_timeouts_, sync_rejected_;
+  sync_totals sync_seen_;
 };
 
 } // namespace mosaik::groups

@@ -25,6 +25,8 @@ raft::config raft_config(const engine_config& c) {
   rc.rng_seed = c.seed;
   rc.sink = c.sink;
   rc.bugs = c.bugs;
+  rc.max_append_bytes = c.max_append_bytes;
+  rc.max_inflight = c.max_inflight;
   return rc;
 }
 
@@ -42,13 +44,14 @@ failed refused(op_id id, op_errc code, std::string detail, std::vector<bytes> un
 } // namespace
 
 bool engine_output::empty() const {
-  return messages.empty() && completions.empty() && !view && errors.empty();
+  return messages.empty() && sync_messages.empty() && completions.empty() && !view && errors.empty();
 }
 
 struct engine::impl {
-  impl(engine_config c, persister& per, std::unique_ptr<machine> mach, raft::raw_node node)
+  impl(engine_config c, const raft::storage& store, persister& per, std::unique_ptr<machine> mach,
+       raft::raw_node node)
     : cfg(std::move(c)), p(per), m(std::move(mach)), raw(std::move(node)),
-      soft(raw.status().soft), next_id(first_id(cfg.seed)) {}
+      soft(raw.status().soft), sync(cfg.sync, store), next_id(first_id(cfg.seed)) {}
 
   engine_config cfg;
   persister& p;
@@ -57,6 +60,7 @@ struct engine::impl {
   raft::soft_state soft;
   op_table ops;
   read_batcher reads;
+  sync_driver sync;
   engine_output out;
   group_view view;
   std::optional<group_view> emitted;
@@ -75,6 +79,9 @@ struct engine::impl {
       return;
     f();
     run();
+    sync.pump(raw, [this] { run(); });
+    for (auto& s : sync.take_messages())
+      out.sync_messages.push_back(std::move(s));
   }
 
   /// After every input: the ready loop, then the view.
@@ -243,7 +250,7 @@ expected<engine, raft::storage_error> engine::create(engine_config cfg, const ra
   auto node = raft::raw_node::create(raft_config(cfg), store, 0);
   if (!node)
     return unexpected{node.error()};
-  auto state = std::make_unique<impl>(std::move(cfg), p, std::move(m), std::move(*node));
+  auto state = std::make_unique<impl>(std::move(cfg), store, p, std::move(m), std::move(*node));
   state->run(); // replays the committed entries into the fresh machine
   return engine(std::move(state));
 }
@@ -254,24 +261,44 @@ engine& engine::operator=(engine&&) noexcept = default;
 engine::~engine() = default;
 
 void engine::tick(millis now) {
-  impl_->input([&] { impl_->raw.tick(); });
+  impl_->input([&] {
+    impl_->raw.tick();
+    impl_->sync.tick(now);
+  });
   impl_->expire(now);
 }
 
-void engine::on_message(const raft::message& m, millis) {
-  impl_->input([&] { impl_->raw.step(m); });
+void engine::on_message(const raft::message& m, millis now) {
+  impl_->input([&] {
+    impl_->raw.step(m);
+    impl_->run();
+    impl_->sync.observed(m, impl_->soft, impl_->raw, now);
+  });
+}
+
+void engine::on_sync(const peer_id& from, const sync_message& m, millis now) {
+  impl_->input([&] { impl_->sync.on_message(from, m, impl_->raw, now); });
 }
 
 void engine::bond_up(const raft::peer_info& peer, millis) {
-  impl_->input([&] { impl_->raw.peer_joined(peer); });
+  impl_->input([&] {
+    impl_->raw.peer_joined(peer);
+    impl_->sync.bond_up(peer.id);
+  });
 }
 
 void engine::bond_departed(const peer_id& peer, millis) {
-  impl_->input([&] { impl_->raw.peer_departed(peer); });
+  impl_->input([&] {
+    impl_->raw.peer_departed(peer);
+    impl_->sync.bond_down(peer);
+  });
 }
 
 void engine::bond_lost(const peer_id& peer, millis) {
-  impl_->input([&] { impl_->raw.peer_lost(peer); });
+  impl_->input([&] {
+    impl_->raw.peer_lost(peer);
+    impl_->sync.bond_down(peer);
+  });
 }
 
 void engine::feed(op_id id, std::vector<bytes> commands, millis deadline, millis) {
@@ -288,6 +315,7 @@ void engine::query(op_id id, bytes q, consistency c, millis deadline, millis) {
 
 void engine::close(millis) {
   impl_->closed = true;
+  impl_->sync.close();
   impl_->ops.fail_all(op_errc::closed, "the group is closed", impl_->out.completions);
   impl_->reads.fail_all(op_errc::closed, "the group is closed", impl_->out.completions);
 }
@@ -302,6 +330,7 @@ engine_output engine::take_output() {
 const group_view& engine::view() const { return impl_->view; }
 const raft::raw_node& engine::raft() const { return impl_->raw; }
 const digest& engine::lineage() const { return impl_->raw.lineage(); }
+sync_totals engine::sync() const { return impl_->sync.totals(); }
 bool engine::stopped() const { return impl_->stopped; }
 
 } // namespace mosaik::groups

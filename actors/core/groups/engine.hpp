@@ -25,6 +25,9 @@
 //    next one), then for the local machine to apply up to its index.
 //  - every operation has a deadline; tick() fails the expired ones (timeout,
 //    or offline when nothing was proposed yet).
+// State sync (sync/sync_driver.hpp): every member serves committed entries
+// to lagging followers; a follower far behind its leader fetches them from
+// all its bonds in parallel and appends them through the Raft core.
 // Restart: a new engine over the same storage starts with a fresh machine
 // and replays every committed entry into it (apply from index 1).
 
@@ -33,6 +36,8 @@
 #include "actors/core/groups/group_view.hpp"
 #include "actors/core/groups/machine.hpp"
 #include "actors/core/groups/operations.hpp"
+#include "actors/core/groups/sync/log_replay_config.hpp"
+#include "actors/core/groups/sync/sync_driver.hpp"
 #include "actors/core/groups/time.hpp"
 #include "actors/core/ids/ids.hpp"
 #include "actors/core/raft/config.hpp"
@@ -63,6 +68,11 @@ struct engine_config {
   std::size_t max_command_bytes = 1u << 20;
   raft::log_sink* sink = nullptr;
   raft::injected_bugs bugs;
+  /// Raft's flow control towards each follower (raft/config.hpp).
+  std::size_t max_append_bytes = 1u << 20;
+  std::size_t max_inflight = 64;
+  /// Catch-up by log replay (sync/sync_driver.hpp).
+  log_replay_config sync;
 };
 
 /// Writes one ready's durable part (raw_node.hpp: snapshot, entries, hard
@@ -76,6 +86,8 @@ public:
 struct engine_output {
   /// Send in order; everything they depend on is durable.
   std::vector<raft::message> messages;
+  /// State-sync messages (frames of kind `sync`), to bonded peers.
+  std::vector<sync_send> sync_messages;
   std::vector<completion> completions;
   /// The view, when it changed since the last output.
   std::optional<group_view> view;
@@ -101,6 +113,8 @@ public:
   void tick(millis now);
   /// A Raft message from a bond (its sender checked by the bond).
   void on_message(const raft::message& m, millis now);
+  /// A state-sync message from a bond (decoded; its sender is the bond's).
+  void on_sync(const peer_id& from, const sync_message& m, millis now);
   void bond_up(const raft::peer_info& peer, millis now);
   /// The peer left the group for good (a departure on its bond).
   void bond_departed(const peer_id& peer, millis now);
@@ -121,6 +135,7 @@ public:
   const raft::raw_node& raft() const;
   /// The lineage the bond handshake announces.
   const digest& lineage() const;
+  sync_totals sync() const;
   bool stopped() const;
 
 private:

@@ -95,6 +95,12 @@ void engine_cluster::collect(std::size_t k) {
     if (to != members_.end())
       queue_.emplace_back(static_cast<std::size_t>(to - members_.begin()), std::move(msg));
   }
+  for (auto& s : out.sync_messages) {
+    auto to = std::find_if(members_.begin(), members_.end(),
+                           [&](const auto& other) { return other->eng->raft().id() == s.to; });
+    if (to != members_.end())
+      sync_queue_.push_back({k, static_cast<std::size_t>(to - members_.begin()), std::move(s.msg)});
+  }
   for (auto& c : out.completions)
     m.completions.push_back(std::move(c));
   if (out.view)
@@ -111,8 +117,16 @@ void engine_cluster::settle() {
   for (int round = 0; round < 100000; ++round) {
     for (std::size_t k = 0; k < size(); ++k)
       collect(k);
-    if (queue_.empty())
+    if (queue_.empty() && sync_queue_.empty())
       return;
+    auto syncs = std::move(sync_queue_);
+    sync_queue_.clear();
+    for (auto& s : syncs) {
+      if (!linked(s.from, s.to))
+        continue;
+      ++sync_delivered;
+      eng(s.to).on_sync(eng(s.from).raft().id(), s.msg, now_);
+    }
     auto batch = std::move(queue_);
     queue_.clear();
     for (auto& [to, msg] : batch) {

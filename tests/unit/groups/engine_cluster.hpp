@@ -2,7 +2,8 @@
 // A deterministic in-process group of engines for the engine's unit tests:
 // each member has a memory_storage (synced after every ready), a counter
 // machine and an engine; messages travel in order between members unless a
-// link is cut, and time is a fake millisecond clock ticking every 100 ms.
+// link is cut (state-sync messages too), and time is a fake millisecond
+// clock ticking every 100 ms.
 
 #include "actors/core/groups/engine.hpp"
 #include "actors/core/groups/store_persister.hpp"
@@ -109,6 +110,8 @@ public:
   std::function<bool(const raft::message&)> drop;
   /// Every message delivered, in order.
   std::vector<raft::message> delivered;
+  /// State-sync messages delivered.
+  std::size_t sync_delivered = 0;
   std::size_t delivered_count(std::size_t from, std::string_view kind) const;
 
 private:
@@ -119,6 +122,11 @@ private:
   std::vector<std::unique_ptr<member>> members_;
   std::set<std::pair<std::size_t, std::size_t>> cut_;
   std::vector<std::pair<std::size_t, raft::message>> queue_; // (to, message)
+  struct sync_in_flight {
+    std::size_t from, to;
+    sync_message msg;
+  };
+  std::vector<sync_in_flight> sync_queue_;
   std::function<void(engine_config&)> tweak_;
   millis now_{0};
 };
