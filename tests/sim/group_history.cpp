@@ -97,8 +97,13 @@ public:
   explicit group_run(const group_run_options& o)
     : o_(o), rng_(o.seed ^ 0x9e0b5eedULL), n_(o.nodes != 0 ? o.nodes : pick_nodes()), c_(n_, o.seed) {
     report_.nodes = n_;
-    for (std::size_t i = 0; i < n_; ++i)
+    for (std::size_t i = 0; i < n_; ++i) {
       c_.config(i).groups.bugs = o.bugs;
+      if (o.slow_appends) {
+        c_.config(i).groups.max_append_bytes = 1024;
+        c_.config(i).groups.max_inflight = 1;
+      }
+    }
     c_.start_all();
     g_ = c_.join_all<registers>("registers");
     for (std::size_t k = 0; k < n_ + 2; ++k) {
@@ -118,12 +123,21 @@ public:
     if (!settle())
       return report_;
     check_history();
+    count_sync();
     return report_;
   }
 
 private:
   std::size_t pick_nodes() { return below(2) == 0 ? 3 : 5; }
   std::uint64_t below(std::uint64_t n) { return std::uniform_int_distribution<std::uint64_t>{0, n - 1}(rng_); }
+
+  void count_sync() {
+    metrics::labels l{{"group", g_.id.short_hex()}};
+    for (std::size_t i = 0; i < n_; ++i) {
+      report_.sync_sessions += c_.counter(i, "mosaik.groups.sync.sessions.started", l);
+      report_.sync_fetched += c_.counter(i, "mosaik.groups.sync.entries.fetched", l);
+    }
+  }
 
   group_run_report fail(std::string why) {
     if (report_.ok) {

@@ -30,6 +30,9 @@ struct group_run_options {
   unsigned fault_seconds = 30;
   /// Known Raft mistakes every node runs with (the check must catch them).
   raft::injected_bugs bugs;
+  /// Leaders ship 1 KiB per append, one in flight: a follower that falls
+  /// behind catches up by log replay from its peers rather than by Raft.
+  bool slow_appends = false;
 };
 
 struct group_run_report {
@@ -40,6 +43,8 @@ struct group_run_report {
   std::size_t ops = 0, acknowledged = 0, unknown = 0, reads = 0;
   std::size_t faults = 0;
   bool inconclusive = false; // the checker ran out of budget on some key
+  /// Log replay over the run (the nodes' counters at the end).
+  std::uint64_t sync_sessions = 0, sync_fetched = 0;
 };
 
 group_run_report run_group_history(const group_run_options& o);
