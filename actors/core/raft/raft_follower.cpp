@@ -61,6 +61,8 @@ std::optional<index_t> raft::append_committed(std::span<const entry> ents, index
     record_configs(ents.subspan(result->replaced_from - first));
   }
   after_commit();
+  if (log_.last_index() >= commit)
+    caught_up_ = true; // as after a leader's append reaching its commit index
   if (leader_ && role_ == role::follower)
     send(*leader_, append_response{log_.committed(), false, 0, cfg_.preference.is_observer()});
   return log_.committed();
