@@ -18,6 +18,7 @@ struct BondHello {
   lineage @3 :Ids.Id;       # 32-byte group lineage of the sender; zeros if it holds none
   bonded @4 :List(Ids.Id);  # 32-byte peer ids it is bonded with in the group; no duplicates
   observer @5 :Bool;        # the sender is an observer: it never votes or leads
+  reluctant @6 :Bool;       # the sender leads only when no normal member can; never with observer
 }
 
 struct BondWelcome {
@@ -25,6 +26,7 @@ struct BondWelcome {
   lineage @1 :Ids.Id;       # 32-byte group lineage of the sender; zeros if it holds none
   bonded @2 :List(Ids.Id);  # 32-byte peer ids it is bonded with in the group; no duplicates
   observer @3 :Bool;        # the sender is an observer: it never votes or leads
+  reluctant @4 :Bool;       # the sender leads only when no normal member can; never with observer
 }
 
 struct BondClose {

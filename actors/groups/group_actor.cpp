@@ -51,7 +51,7 @@ void carry_out_bonds(group_actor* self) {
   for (auto& up : out.ups) {
     st.log->info("group {}: bonded with {}", st.id.short_hex(), up.peer.short_hex());
     self->send(st.node, node::hold_link{up.peer, actor, true});
-    st.eng->bond_up({up.peer, up.lineage, up.observer}, t);
+    st.eng->bond_up({up.peer, up.lineage, up.observer, up.reluctant}, t);
   }
   for (auto& down : out.downs) {
     st.log->info("group {}: bond with {} ended: {} ({})", st.id.short_hex(), down.peer.short_hex(),
@@ -257,7 +257,8 @@ engine_config engine_config_of(const group_spawn& s, raft::log_sink* sink) {
 
 bond_settings bond_settings_of(const group_spawn& s) {
   return {s.network, s.id, s.setup.key, s.self, s.cfg.handshake_timeout, s.setup.consensus,
-          s.seed ^ 0xb0bdULL, s.setup.preference.is_observer()};
+          s.seed ^ 0xb0bdULL, s.setup.preference.is_observer(),
+          s.setup.preference.preference == raft::leadership::kind::reluctant};
 }
 
 } // namespace

@@ -38,6 +38,7 @@ struct bond_writer {
     out.setLineage(as_capnp(h.lineage.view()));
     write_ids(out.initBonded(static_cast<unsigned>(h.bonded.size())), h.bonded);
     out.setObserver(h.observer);
+    out.setReluctant(h.reluctant);
   }
   void operator()(const bond_welcome& w) {
     auto out = b.initWelcome();
@@ -45,6 +46,7 @@ struct bond_writer {
     out.setLineage(as_capnp(w.lineage.view()));
     write_ids(out.initBonded(static_cast<unsigned>(w.bonded.size())), w.bonded);
     out.setObserver(w.observer);
+    out.setReluctant(w.reluctant);
   }
   void operator()(const bond_close& c) {
     auto out = b.initClose();
@@ -103,6 +105,14 @@ result<std::vector<peer_id>> read_bonded(capnp::List<capnp::Data>::Reader list,
   return out;
 }
 
+/// Observer and reluctant are exclusive preferences.
+template <class Reader>
+result<bool> read_reluctant(Reader r, const std::string& field) {
+  if (r.getObserver() && r.getReluctant())
+    return bad_field(field + " is both observer and reluctant");
+  return r.getReluctant();
+}
+
 result<bond_message> read_hello(schema::BondHello::Reader r) {
   auto network = read_id<network_id>(r.getNetwork(), "hello.network");
   if (!network)
@@ -119,7 +129,11 @@ result<bond_message> read_hello(schema::BondHello::Reader r) {
   auto bonded = read_bonded(r.getBonded(), "hello.bonded");
   if (!bonded)
     return unexpected{bonded.error()};
-  return bond_message{bond_hello{*network, *group, *proof, *lineage, std::move(*bonded), r.getObserver()}};
+  auto reluctant = read_reluctant(r, "hello");
+  if (!reluctant)
+    return unexpected{reluctant.error()};
+  return bond_message{
+    bond_hello{*network, *group, *proof, *lineage, std::move(*bonded), r.getObserver(), *reluctant}};
 }
 
 result<bond_message> read_welcome(schema::BondWelcome::Reader r) {
@@ -132,7 +146,10 @@ result<bond_message> read_welcome(schema::BondWelcome::Reader r) {
   auto bonded = read_bonded(r.getBonded(), "welcome.bonded");
   if (!bonded)
     return unexpected{bonded.error()};
-  return bond_message{bond_welcome{*proof, *lineage, std::move(*bonded), r.getObserver()}};
+  auto reluctant = read_reluctant(r, "welcome");
+  if (!reluctant)
+    return unexpected{reluctant.error()};
+  return bond_message{bond_welcome{*proof, *lineage, std::move(*bonded), r.getObserver(), *reluctant}};
 }
 
 result<bond_message> read_close(schema::BondClose::Reader r) {

@@ -222,13 +222,9 @@ TEST_CASE("sim groups: a reluctant node does not win an election a normal node c
   }
 }
 
-// Known bug (see the groups-sim report): the group's first leader is whoever
-// bootstraps it, the smallest bonded non-observer id, reluctant or not
-// (raft::tick_bootstrap; peer_info carries no preference). should_fail keeps
-// it visible: this case fails the day the bootstrap honours the preference,
-// and then should_fail goes.
-TEST_CASE("sim groups: a reluctant node does not bootstrap the group when a normal one is bonded"
-          * doctest::should_fail()) {
+// The group's first leader is whoever bootstraps it: the bond handshake
+// carries the preference, so a normal node does, not the smallest id.
+TEST_CASE("sim groups: a reluctant node does not bootstrap the group when a normal one is bonded") {
   for (std::uint64_t seed = 40; seed < 44; ++seed) {
     INFO("seed ", seed);
     cluster c{3, seed};

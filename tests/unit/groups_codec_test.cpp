@@ -41,7 +41,7 @@ raft::message sample_raft() {
 std::vector<bond_message> every_bond() {
   return {bond_hello{network_id::from("net"), group_id::from("group"), digest::from("proof"),
                      digest::from("lineage"), {pid(3), pid(4), pid(5)}, true},
-          bond_welcome{digest::from("proof 2"), digest::from("lineage"), {pid(6)}, false},
+          bond_welcome{digest::from("proof 2"), digest::from("lineage"), {pid(6)}, false, true},
           bond_close{bond_close_reason::split_lineage, "lineage 1234 differs"},
           bond_ping{},
           bond_pong{},
@@ -149,6 +149,15 @@ TEST_CASE("groups codec: every known close reason round-trips and others are ref
     bond_message m = bond_close{static_cast<bond_close_reason>(raw), ""};
     check_refused(round_trip_bond(m), decode_errc::unknown_kind, "close.reason");
   }
+}
+
+TEST_CASE("groups codec: a greeting is never both observer and reluctant") {
+  bond_message reluctant_hello = bond_hello{{}, {}, {}, {}, {}, false, true};
+  CHECK(*round_trip_bond(reluctant_hello) == reluctant_hello);
+  check_refused(round_trip_bond(bond_hello{{}, {}, {}, {}, {}, true, true}), decode_errc::bad_field,
+                "hello is both observer and reluctant");
+  check_refused(round_trip_bond(bond_welcome{{}, {}, {}, true, true}), decode_errc::bad_field,
+                "welcome is both observer and reluctant");
 }
 
 TEST_CASE("groups codec: a close detail is bounded") {

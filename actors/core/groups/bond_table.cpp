@@ -181,7 +181,7 @@ void bond_table::send_hello(const peer_id& peer, bond& b, millis now) {
   b.state = phase::hello_sent;
   b.since = now;
   send(peer, bond_hello{s_.network, s_.group, bond_proof(s_.key, b.binding, s_.self), lineage_, bonded(),
-                        s_.observer});
+                        s_.observer, s_.reluctant});
 }
 
 void bond_table::on_hello(const peer_id& from, bond& b, const bond_hello& h, millis now) {
@@ -197,8 +197,9 @@ void bond_table::on_hello(const peer_id& from, bond& b, const bond_hello& h, mil
     return; // crossed hellos: ours wins, theirs is dropped
   if (b.state == phase::established)
     ended(b, {from, bond_close_reason::unspecified, false, "the peer bonds anew"}, now);
-  send(from, bond_welcome{bond_proof(s_.key, b.binding, s_.self), lineage_, bonded(), s_.observer});
-  establish(from, b, h.lineage, h.observer, now);
+  send(from, bond_welcome{bond_proof(s_.key, b.binding, s_.self), lineage_, bonded(), s_.observer,
+                          s_.reluctant});
+  establish(from, b, h, now);
   want(h.bonded);
 }
 
@@ -209,7 +210,7 @@ void bond_table::on_welcome(const peer_id& from, bond& b, const bond_welcome& w,
     return close(from, b, bond_close_reason::invalid_proof, "the proof does not verify", true, now);
   if (auto conflict = lineage_conflict(w.lineage))
     return close(from, b, bond_close_reason::split_lineage, *conflict, true, now);
-  establish(from, b, w.lineage, w.observer, now);
+  establish(from, b, w, now);
   want(w.bonded);
 }
 
@@ -220,14 +221,14 @@ std::optional<std::string> bond_table::lineage_conflict(const digest& theirs) co
          + theirs.short_hex() + " there";
 }
 
-void bond_table::establish(const peer_id& peer, bond& b, const digest& lineage, bool observer,
-                           millis now) {
+template <class Greeting>
+void bond_table::establish(const peer_id& peer, bond& b, const Greeting& g, millis now) {
   b.state = phase::established;
   b.since = now;
   b.last_received = now;
   b.missed = 0;
   ++stats_.bonds_formed;
-  out_.ups.push_back({peer, lineage, observer});
+  out_.ups.push_back({peer, g.lineage, g.observer, g.reluctant});
   announce_formed(peer);
 }
 

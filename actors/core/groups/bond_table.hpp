@@ -41,15 +41,17 @@ struct bond_settings {
   millis handshake_timeout{2000};
   consensus_config consensus;
   std::uint64_t seed = 0;
-  /// This node is an observer (announced in the handshake).
+  /// This node's leadership preference (announced in the handshake).
   bool observer = false;
+  bool reluctant = false;
 };
 
 struct bond_up {
   peer_id peer;
   digest lineage;
-  /// The peer announced itself as an observer.
+  /// The peer's announced preference.
   bool observer = false;
+  bool reluctant = false;
 };
 
 struct bond_down {
@@ -140,7 +142,8 @@ private:
   void on_welcome(const peer_id& from, bond& b, const bond_welcome& w, millis now);
   /// The lineage check both ends of a handshake make.
   std::optional<std::string> lineage_conflict(const digest& theirs) const;
-  void establish(const peer_id& peer, bond& b, const digest& lineage, bool observer, millis now);
+  template <class Greeting>
+  void establish(const peer_id& peer, bond& b, const Greeting& g, millis now);
   /// Ends the bond (telling the peer why when `tell`); it may be retried
   /// after the handshake timeout.
   void close(const peer_id& peer, bond& b, bond_close_reason why, std::string detail, bool tell,

@@ -67,6 +67,8 @@ struct bond_hello {
   /// The sender never votes or leads: it must not count towards the first
   /// election's quorum, nor be the one that bootstraps.
   bool observer = false;
+  /// The sender is reluctant: a normal member bootstraps the group first.
+  bool reluctant = false;
   friend bool operator==(const bond_hello&, const bond_hello&) = default;
 };
 
@@ -75,6 +77,7 @@ struct bond_welcome {
   digest lineage;
   std::vector<peer_id> bonded;
   bool observer = false;
+  bool reluctant = false;
   friend bool operator==(const bond_welcome&, const bond_welcome&) = default;
 };
 

@@ -26,6 +26,7 @@ struct leadership {
   static leadership reluctant(std::uint32_t factor = 3) { return {kind::reluctant, factor}; }
   static leadership observer() { return {kind::observer, 1}; }
   bool is_observer() const { return preference == kind::observer; }
+  bool is_reluctant() const { return preference == kind::reluctant; }
 };
 
 /// Protocol timing in time units; defaults are the original's.

@@ -13,6 +13,8 @@ struct peer_info {
   digest lineage;
   /// Observers are added as learners and never promoted.
   bool observer = false;
+  /// Reluctant peers bootstrap the group only when no normal one is known.
+  bool reluctant = false;
 };
 
 } // namespace mosaik::raft

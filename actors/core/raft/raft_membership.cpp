@@ -207,16 +207,20 @@ void raft::tick_bootstrap() {
   // Someone else's group exists (or a leader talks to us): wait to be added.
   if (cfg_.preference.is_observer() || someone_bootstrapped_ || leader_)
     return;
-  if (fresh_elapsed_ < cfg_.ticks.bootstrap_delay)
+  // A reluctant node waits its factor longer, so a normal one has time to
+  // bond and take the lead.
+  auto reluctant = cfg_.preference.is_reluctant();
+  auto delay = std::uint64_t{cfg_.ticks.bootstrap_delay} * (reluctant ? cfg_.preference.factor : 1);
+  if (fresh_elapsed_ < delay)
     return;
   std::size_t candidates = 1;
   for (const auto& [p, info] : known_) {
     if (info.observer)
       continue;
-    // Only the smallest bonded id bootstraps. If it dies its bond breaks
-    // (peer_lost) and the next one takes over; lost messages alone never
-    // make a second node bootstrap.
-    if (p < id())
+    // Only the first bonded node in (reluctant, id) order bootstraps. If it
+    // dies its bond breaks (peer_lost) and the next one takes over; lost
+    // messages alone never make a second node bootstrap.
+    if (std::pair{info.reluctant, p} < std::pair{reluctant, id()})
       return;
     ++candidates;
   }

@@ -235,11 +235,14 @@ TEST_CASE("bond table: a silent bond closes after the missed heartbeat budget") 
   CHECK(ticks <= 12);
 }
 
-TEST_CASE("bond table: each end learns whether the other is an observer") {
+TEST_CASE("bond table: each end learns the other's leadership preference") {
   pair p;
   auto watcher = settings(large);
   watcher.observer = true;
   p.l = bond_table{watcher};
+  auto shy = settings(small);
+  shy.reluctant = true;
+  p.s = bond_table{shy};
   p.link();
   p.members();
   p.settle();
@@ -252,7 +255,9 @@ TEST_CASE("bond table: each end learns whether the other is an observer") {
     return bond_up{};
   };
   CHECK(up_at(p.s_out).observer);       // the hello's sender ...
+  CHECK_FALSE(up_at(p.s_out).reluctant);
   CHECK_FALSE(up_at(p.l_out).observer); // ... and the welcome's
+  CHECK(up_at(p.l_out).reluctant);
 }
 
 TEST_CASE("bond table: a departure ends the bond as a departure") {

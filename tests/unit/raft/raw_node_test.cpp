@@ -100,6 +100,33 @@ TEST_CASE("bootstrap: three fresh nodes form one group with one lineage") {
   }
 }
 
+TEST_CASE("bootstrap: a normal node bootstraps before a reluctant one with a smaller id") {
+  test_cluster c(3, [](config& cfg) {
+    if (cfg.id == nid(1))
+      cfg.preference = leadership::reluctant(4);
+  });
+  REQUIRE(c.form_group(3));
+  CHECK(c.leader() == 2);
+}
+
+TEST_CASE("bootstrap: a lone reluctant node waits factor times the bootstrap delay") {
+  test_cluster c(1, [](config& cfg) { cfg.preference = leadership::reluctant(4); });
+  c.tick_all(4 * 30 - 1);
+  CHECK_FALSE(c.leader());
+  // A normal peer bonding meanwhile would take the lead; none does, so it
+  // bootstraps on its own.
+  c.tick_all(1);
+  CHECK(c.leader() == 1);
+}
+
+TEST_CASE("bootstrap: a reluctant node defers to a normal peer that bonds during its wait") {
+  test_cluster c(1, [](config& cfg) { cfg.preference = leadership::reluctant(4); });
+  c.tick_all(100);
+  c.node(1).peer_joined({nid(2), {}, false, false});
+  c.tick_all(200);
+  CHECK_FALSE(c.leader());
+}
+
 TEST_CASE("bootstrap: two groups that bootstrapped apart refuse to merge") {
   test_cluster c(2);
   c.cut(1, 2);

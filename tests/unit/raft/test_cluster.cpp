@@ -15,7 +15,8 @@ test_cluster::test_cluster(std::uint8_t n, std::function<void(config&)> tweak) {
   for (auto& [id, t] : nodes_)
     for (auto& [other, o] : nodes_)
       if (id != other)
-        t.node->peer_joined({other, {}, o.cfg.preference.is_observer()});
+        t.node->peer_joined(
+          {other, {}, o.cfg.preference.is_observer(), o.cfg.preference.is_reluctant()});
 }
 
 void test_cluster::process(test_node& t) {
