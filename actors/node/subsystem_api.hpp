@@ -23,7 +23,7 @@ namespace mosaik::node {
 
 /// The phases of a shutdown, in the order they run; links is last (the
 /// node's departure closes every link).
-enum class departure_phase : std::uint8_t { groups, discovery, links };
+enum class departure_phase : std::uint8_t { streams, groups, discovery, links };
 
 struct depart {};
 
