@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 using namespace mosaik;
@@ -101,7 +104,42 @@ std::vector<std::uint64_t> seqs(const pulled& p) {
   return out;
 }
 
+/// Every jump in the sequence numbers a consumer got from one producer
+/// epoch was reported as a gap of exactly that size: nothing lost silently.
+/// The datums of `p` come from one producer incarnation.
+std::optional<std::string> silent_loss(const pulled& p) {
+  std::set<std::pair<std::uint64_t, std::uint64_t>> reported;
+  for (const auto& g : p.gaps)
+    reported.insert({g.first_missing, g.missing});
+  for (std::size_t k = 1; k < p.datums.size(); ++k) {
+    auto expected = p.datums[k - 1].seq + 1, seq = p.datums[k].seq;
+    if (seq < expected)
+      return "datum " + std::to_string(seq) + " after " + std::to_string(expected - 1);
+    if (seq > expected && reported.count({expected, seq - expected}) == 0)
+      return "datums " + std::to_string(expected) + ".." + std::to_string(seq - 1) + " lost silently";
+  }
+  return std::nullopt;
+}
+
+/// Datums the consumer got plus those its gaps report.
+std::uint64_t accounted(const pulled& p) {
+  std::uint64_t n = p.datums.size();
+  for (const auto& g : p.gaps)
+    n += g.missing;
+  return n;
+}
+
 } // namespace
+
+TEST_CASE("sim streams: the loss checker catches a silent gap") {
+  auto d = [](std::uint64_t seq) { return streams::received_datum{{}, seq, datum_of(seq)}; };
+  pulled p{{d(1), d(2), d(5)}, {}};
+  CHECK(silent_loss(p).has_value());
+  p.gaps.push_back({{}, 3, 2, streams::gap_cause::lagging});
+  CHECK_FALSE(silent_loss(p).has_value());
+  p.datums.push_back(d(5));
+  CHECK(silent_loss(p).has_value()); // a duplicate
+}
 
 TEST_CASE("sim streams: consumers on two nodes find the producer by discovery and get every datum in order") {
   cluster c{3, 11};
@@ -120,4 +158,147 @@ TEST_CASE("sim streams: consumers on two nodes find the producer by discovery an
     CHECK(seqs(got) == range(1, sent.size()));
     CHECK(got.gaps.empty());
   }
+}
+
+TEST_CASE("sim streams: a lagging consumer is closed as too slow while the other gets everything") {
+  cluster c{3, 12};
+  c.start_all();
+  streams::producer_options small;
+  small.buffer_size = 16;
+  auto p = c.produce(0, producer_setup(small));
+  auto fast = c.consume(1, consumer_setup());
+  streams::consumer_options narrow;
+  narrow.receive_window = 8;
+  auto slow = c.consume(2, consumer_setup(narrow));
+  REQUIRE(c.run_until([&] { return subscriptions(c, 0, p) == 2; }, 30s));
+
+  auto sent = range(1, 200);
+  publish_all(c, 0, p, sent);
+  auto got = pull(c, 1, fast, sent.size());
+  CHECK(values(got) == sent);
+  CHECK(got.gaps.empty());
+
+  auto info = answer(c, c.request<streams::producer_info>(0, p, streams::get_producer_info{}));
+  CHECK(info.counters.consumers_accepted >= 2);
+  // The slow one got its window, then was closed; it resubscribes and
+  // hears of what it missed: every datum is either delivered or reported.
+  auto lagged = pull(c, 2, slow, sent.size());
+  CHECK(lagged.datums.size() < sent.size());
+  CHECK(lagged.datums.size() >= narrow.receive_window);
+  CHECK_FALSE(silent_loss(lagged));
+  c.run(5s);
+  auto rest = pull(c, 2, slow, 1, 3);
+  lagged.datums.insert(lagged.datums.end(), rest.datums.begin(), rest.datums.end());
+  lagged.gaps.insert(lagged.gaps.end(), rest.gaps.begin(), rest.gaps.end());
+  CHECK(accounted(lagged) == sent.size());
+}
+
+TEST_CASE("sim streams: without disconnect_lagging a slow consumer loses its oldest datums, reported as a gap") {
+  // A fast consumer keeps the stream taking datums (with the slow one
+  // alone, the producer would answer `full` and lose nothing).
+  cluster c{3, 13};
+  c.start_all();
+  streams::producer_options dropping;
+  dropping.buffer_size = 16;
+  dropping.disconnect_lagging = false;
+  auto p = c.produce(0, producer_setup(dropping));
+  streams::consumer_options narrow;
+  narrow.receive_window = 8;
+  auto slow = c.consume(1, consumer_setup(narrow));
+  auto fast = c.consume(2, consumer_setup());
+  REQUIRE(c.run_until([&] { return subscriptions(c, 0, p) == 2; }, 30s));
+
+  auto sent = range(1, 100);
+  publish_all(c, 0, p, sent);
+  auto got = pull(c, 1, slow, sent.size(), 3);
+  CHECK_FALSE(silent_loss(got));
+  CHECK(accounted(got) == sent.size());
+  REQUIRE_FALSE(got.gaps.empty());
+  CHECK(got.gaps.front().cause == streams::gap_cause::lagging);
+  // The first window and the last queue-full arrived, nothing between.
+  CHECK(got.datums.front().seq == 1);
+  CHECK(got.datums.back().seq == sent.size());
+  auto info = answer(c, c.request<streams::producer_info>(0, p, streams::get_producer_info{}));
+  CHECK(info.counters.items_dropped == sent.size() - got.datums.size());
+  CHECK(info.channels.size() == 2); // still subscribed
+  CHECK(values(pull(c, 2, fast, sent.size())) == sent);
+}
+
+TEST_CASE("sim streams: a restarted producer shows as a restart gap and the consumer carries on") {
+  cluster c{2, 14};
+  c.start_all();
+  auto p = c.produce(1, producer_setup());
+  auto h = c.consume(0, consumer_setup());
+  REQUIRE(c.run_until([&] { return subscriptions(c, 1, p) == 1; }, 30s));
+  publish_all(c, 1, p, range(1, 50));
+  auto before = pull(c, 0, h, 50);
+  CHECK(values(before) == range(1, 50));
+
+  c.crash(1);
+  c.restart(1);
+  p = c.produce(1, producer_setup());
+  REQUIRE(c.run_until([&] { return subscriptions(c, 1, p) == 1; }, 60s));
+  publish_all(c, 1, p, range(51, 50));
+  auto after = pull(c, 0, h, 50);
+  CHECK(values(after) == range(51, 50));
+  CHECK(seqs(after) == range(1, 50)); // the new incarnation numbers from 1
+  auto restart = std::find_if(after.gaps.begin(), after.gaps.end(),
+                              [](const auto& g) { return g.cause == streams::gap_cause::restart; });
+  CHECK(restart != after.gaps.end());
+}
+
+TEST_CASE("sim streams: max_consumers admits that many and refuses the others with no capacity") {
+  cluster c{3, 15};
+  c.start_all();
+  streams::producer_options one;
+  one.max_consumers = 1;
+  auto p = c.produce(0, producer_setup(one));
+  auto a = c.consume(1, consumer_setup());
+  auto b = c.consume(2, consumer_setup());
+  REQUIRE(c.run_until([&] { return subscriptions(c, 0, p) == 1; }, 30s));
+  REQUIRE(c.run_until(
+    [&] {
+      auto info = answer(c, c.request<streams::producer_info>(0, p, streams::get_producer_info{}));
+      return info.counters.consumers_rejected > 0;
+    },
+    30s));
+  c.run(10s);
+  CHECK(subscriptions(c, 0, p) == 1);
+}
+
+TEST_CASE("sim streams: a closed producer ends its consumers' channels and leaves the catalog") {
+  cluster c{2, 16};
+  c.start_all();
+  auto p = c.produce(0, producer_setup());
+  auto h = c.consume(1, consumer_setup());
+  REQUIRE(c.run_until([&] { return subscriptions(c, 0, p) == 1; }, 30s));
+  CHECK(answer(c, c.request<bool>(0, p, streams::close_producer{})));
+  auto channels = [&] {
+    return answer(c, c.request<streams::consumer_info>(1, h, streams::get_consumer_info{})).channels.size();
+  };
+  CHECK(c.run_until([&] { return channels() == 0; }, 10s));
+  auto listed = [&] {
+    const auto* e = c.discovery(1).eng->catalog().get_signed(c.peer(0), c.discovery_now(1));
+    return e != nullptr && !e->entry().streams().empty();
+  };
+  CHECK(c.run_until([&] { return !listed(); }, 30s));
+  c.run(10s);
+  CHECK(channels() == 0); // terminated: no retries
+}
+
+TEST_CASE("sim streams: a consumer's require follows the producer's tags as they change") {
+  cluster c{2, 17};
+  c.start_all();
+  auto gpu = tag::from("gpu");
+  auto p = c.produce(0, producer_setup());
+  auto setup = consumer_setup();
+  setup.require = [gpu](const streams::peer_description& d) { return d.entry.tags().count(gpu) > 0; };
+  auto h = c.consume(1, setup);
+  c.run(10s);
+  CHECK(subscriptions(c, 0, p) == 0);
+
+  CHECK(answer(c, c.request<bool>(0, c.discovery_actor(0), discovery::add_tags{{gpu}})));
+  CHECK(c.run_until([&] { return subscriptions(c, 0, p) == 1; }, 30s));
+  CHECK(answer(c, c.request<bool>(0, c.discovery_actor(0), discovery::remove_tags{{gpu}})));
+  CHECK(c.run_until([&] { return subscriptions(c, 0, p) == 0; }, 30s));
 }
