@@ -96,6 +96,7 @@ void start_streams(self_pointer self, const node::ready_info& r) {
   st.streams = streams::spawn_streams(self, st.node, std::move(setup));
   auto events = caf::actor_cast<caf::actor>(st.streams);
   self->send(st.node, node::subscribe_links{events});
+  self->send(st.node, node::add_status_contributor{events});
   st.departures[departure_phase::streams].push_back(events);
 }
 

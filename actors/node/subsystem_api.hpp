@@ -35,6 +35,7 @@ struct status_part {
   std::vector<tag> tags;
   std::vector<wire::catalog_status> catalog;
   std::vector<wire::group_status> groups;
+  std::vector<wire::stream_status> streams;
 };
 
 struct add_status_contributor {

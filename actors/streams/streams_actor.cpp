@@ -12,6 +12,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include <random>
+#include <type_traits>
 
 namespace mosaik::streams {
 
@@ -309,6 +310,51 @@ caf::result<bool> depart_all(self_pointer self) {
   return rp;
 }
 
+wire::stream_status status_of(const producer_info& info) {
+  wire::stream_status s{info.stream, true, info.online, {}};
+  for (const auto& c : info.channels)
+    s.channels.push_back({c.consumer, "connected", c.stats.datums, c.stats.bytes});
+  return s;
+}
+
+wire::stream_status status_of(const consumer_info& info) {
+  wire::stream_status s{info.stream, false, info.online, {}};
+  for (const auto& c : info.channels)
+    s.channels.push_back({c.producer, std::string{to_string(c.state)}, c.stats.datums, c.stats.bytes});
+  return s;
+}
+
+/// Every producer's and consumer's line of the status; one that does not
+/// answer within a second is left out.
+caf::result<node::status_part> contribute(self_pointer self) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<node::status_part>();
+  auto part = std::make_shared<node::status_part>();
+  auto left = std::make_shared<std::size_t>(st.producers.size() + st.consumers.size());
+  if (*left == 0) {
+    rp.deliver(node::status_part{});
+    return rp;
+  }
+  auto one_done = [rp, part, left]() mutable {
+    if (--*left == 0)
+      rp.deliver(std::move(*part));
+  };
+  auto ask = [&](const caf::actor& a, auto question, auto answer_type) {
+    using info = typename decltype(answer_type)::type;
+    self->request(a, std::chrono::seconds{1}, question)
+      .then([part, one_done](const info& i) mutable {
+              part->streams.push_back(status_of(i));
+              one_done();
+            },
+            [one_done](caf::error&) mutable { one_done(); });
+  };
+  for (auto& [id, p] : st.producers)
+    ask(p, get_producer_info{}, std::type_identity<producer_info>{});
+  for (const auto& c : st.consumers)
+    ask(c, get_consumer_info{}, std::type_identity<consumer_info>{});
+  return rp;
+}
+
 caf::behavior behavior(self_pointer self) {
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   return {
@@ -339,7 +385,7 @@ caf::behavior behavior(self_pointer self) {
     [=](open_producer& o) { return open(self, o); },
     [=](open_consumer& o) { return open(self, o); },
     [=](node::depart) { return depart_all(self); },
-    [=](node::contribute_status) { return node::status_part{}; },
+    [=](node::contribute_status) { return contribute(self); },
   };
 }
 

@@ -12,7 +12,7 @@
 // And the subsystem protocols (node/subsystem_api.hpp):
 //   node::depart{}        -> bool              every producer closes (graceful_shutdown)
 //                                              and every consumer unsubscribes
-//   node::contribute_status{} -> status_part   nothing yet
+//   node::contribute_status{} -> status_part   each producer's and consumer's line
 //
 // The streams actor is the handler of every frame of kind `stream`: it
 // decodes each one and hands it to the producer of the frame's stream or to

@@ -158,6 +158,25 @@ TEST_CASE("sim streams: consumers on two nodes find the producer by discovery an
     CHECK(seqs(got) == range(1, sent.size()));
     CHECK(got.gaps.empty());
   }
+
+  // The node status lists both sides with their channels.
+  auto status = [&](std::size_t i) {
+    return answer(c, c.request<wire::node_status>(i, c.node_actor(i), node::get_status{}));
+  };
+  auto produced = status(0).streams;
+  REQUIRE(produced.size() == 1);
+  CHECK(produced[0].id == ticks);
+  CHECK(produced[0].producer);
+  CHECK(produced[0].online);
+  REQUIRE(produced[0].channels.size() == 2);
+  for (const auto& ch : produced[0].channels)
+    CHECK(ch.datums == sent.size());
+  auto consumed = status(1).streams;
+  REQUIRE(consumed.size() == 1);
+  CHECK_FALSE(consumed[0].producer);
+  REQUIRE(consumed[0].channels.size() == 1);
+  CHECK(consumed[0].channels[0].peer == c.peer(0));
+  CHECK(consumed[0].channels[0].state == "connected");
 }
 
 TEST_CASE("sim streams: a lagging consumer is closed as too slow while the other gets everything") {
