@@ -94,6 +94,7 @@ result<stream_message> read_batch(schema::Batch::Reader r) {
   auto first = r.getFirstSeq();
   if (first == 0)
     return bad_field("batch.firstSeq must be at least 1");
+  // The number after the last datum must exist: the consumer expects it next.
   if (first > ~std::uint64_t{0} - list.size())
     return bad_field("batch sequence numbers overflow");
   batch out{r.getSubscription(), first, {}};
