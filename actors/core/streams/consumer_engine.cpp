@@ -97,7 +97,11 @@ void consumer_engine::send_subscribe(const peer_id& producer, channel& c, millis
   auto& pos = position_of(producer);
   MOSAIK_CHECK(pos.unconsumed <= cfg_.options.receive_window, "unconsumed ", pos.unconsumed,
                " beyond the window ", cfg_.options.receive_window);
-  c.sub = rng_.next();
+  // A retry: the producer may still hold the previous attempt (its link
+  // never dropped); without this it would keep a queue and a slot for it.
+  if (c.sub != 0)
+    send(producer, unsubscribe{c.sub, close_code::cancelled, "replaced by a new subscription"});
+  c.sub = rng_.next() | 1;
   c.state = channel_state::connecting;
   c.since = now;
   c.retry_at.reset();
