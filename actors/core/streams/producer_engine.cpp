@@ -110,7 +110,7 @@ void producer_engine::on_catalog(std::span<const peer_description> peers) {
       end(it, close_code::not_allowed, "require() no longer holds", true);
       changed = true;
     } else {
-      changed |= !(it->second.peer.entry == found->entry);
+      changed |= !(it->second.peer.entry == found->entry) || it->second.peer.rtt != found->rtt;
       it->second.peer = *found;
     }
     it = next;

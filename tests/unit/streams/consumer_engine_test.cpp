@@ -339,3 +339,19 @@ TEST_CASE("a consumer is online at once by default and unsubscribes everywhere o
   e.on_catalog(std::vector{describe(3)}, 0ms);
   CHECK(e.take_output().messages.empty());
 }
+
+TEST_CASE("a catalog change re-evaluates online_when over the connected producers") {
+  auto cfg = config_with();
+  cfg.online_when = minimum_of(1).with_tags({tag::from("eu")});
+  consumer_engine e{cfg};
+  e.on_catalog(std::vector{describe(1, {"eu"})}, 0ms);
+  auto s = only<subscribe>(e.take_output().messages, peer_of(1));
+  e.on_message(peer_of(1), accepted{s.sub, 7, 1}, 0ms);
+  CHECK(e.take_output().online_edges == std::vector{condition_edge::became_met});
+  e.on_catalog(std::vector{describe(1)}, 0ms);
+  auto out = e.take_output();
+  CHECK(out.online_edges == std::vector{condition_edge::became_unmet});
+  CHECK(out.messages.empty());  // still subscribed: require holds
+  e.on_catalog(std::vector{describe(1, {"eu"})}, 0ms);
+  CHECK(e.take_output().online_edges == std::vector{condition_edge::became_met});
+}
