@@ -33,7 +33,8 @@
 // violation (unsubscribe, terminated).
 //
 // Memory: per producer at most `receive_window` datums are granted and
-// not yet consumed (in flight or delivered). The application reports
+// not yet consumed (in flight or delivered), so what this consumer holds is
+// bounded by producers x receive_window x max_datum_bytes. The application reports
 // consumed datums with consumed(); the credit goes back in one message
 // once half a window has been consumed.
 

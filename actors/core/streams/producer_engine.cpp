@@ -23,7 +23,8 @@ producer_engine::producer_engine(producer_config cfg)
   : cfg_(std::move(cfg)), online_(cfg_.online_when) {
   const auto& o = cfg_.options;
   MOSAIK_CHECK(o.buffer_size > 0 && o.max_batch_datums > 0
-                 && o.max_batch_datums <= streams::max_batch_datums && o.max_batch_bytes > 0,
+                 && o.max_batch_datums <= streams::max_batch_datums && o.max_batch_bytes > 0
+                 && o.max_batch_bytes <= max_datum_bytes,
                "producer_options: buffer_size ", o.buffer_size, ", max_batch_datums ",
                o.max_batch_datums, ", max_batch_bytes ", o.max_batch_bytes);
   evaluate_online();
