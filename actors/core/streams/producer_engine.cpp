@@ -135,6 +135,8 @@ send_outcome producer_engine::try_send(shared_datum d) {
   if (!room)
     return {send_status::full, std::move(d)};
   queued_datum q{next_seq_++, std::move(d)};
+  if (subs_.empty() && cfg_.keep_undelivered)
+    out_.undelivered.push_back(q.d);
   bool lost_one = false;
   for (auto it = subs_.begin(); it != subs_.end();) {
     auto next = std::next(it);

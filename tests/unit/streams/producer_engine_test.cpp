@@ -284,3 +284,21 @@ TEST_CASE("subscriptions of one peer are kept apart and late credits are ignored
   e.on_credit(peer_of(1), credit{11, 5});
   CHECK(only<batch>(e.take_output().messages, peer_of(1)).sub == 11);
 }
+
+TEST_CASE("datums that reach no subscription go to the undelivered sink when asked") {
+  auto cfg = config_with();
+  cfg.online_when = minimum_of(0);
+  cfg.keep_undelivered = true;
+  producer_engine e{cfg};
+  auto d = datum_of(3);
+  CHECK(e.try_send(d).status == send_status::sent);
+  auto out = e.take_output();
+  CHECK(out.undelivered == std::vector{d});
+  join(e, 1, 5);
+  send_all(e, 1);
+  CHECK(e.take_output().undelivered.empty());
+  cfg.keep_undelivered = false;
+  producer_engine quiet{cfg};
+  CHECK(quiet.try_send(d).status == send_status::sent);
+  CHECK(quiet.take_output().undelivered.empty());
+}
