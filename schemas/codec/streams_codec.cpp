@@ -94,6 +94,7 @@ result<stream_message> read_batch(schema::Batch::Reader r) {
   auto first = r.getFirstSeq();
   if (first == 0)
     return bad_field("batch.firstSeq must be at least 1");
+  // The number after the last datum must exist: the consumer expects it next.
   if (first > ~std::uint64_t{0} - list.size())
     return bad_field("batch sequence numbers overflow");
   batch out{r.getSubscription(), first, {}};
@@ -138,10 +139,20 @@ result<stream_message> read_stream(schema::StreamMessage::Reader r) {
                                  "stream message kind " + std::to_string(r.which())}};
 }
 
+/// Words a message needs, so a batch is built in one first segment rather
+/// than in segments that double as it grows.
+unsigned size_hint(const stream_message& m) {
+  auto* b = std::get_if<batch>(&m);
+  if (b == nullptr)
+    return capnp::SUGGESTED_FIRST_SEGMENT_WORDS;
+  auto words = b->payload_bytes() / sizeof(capnp::word) + 2 * b->datums.size() + 16;
+  return static_cast<unsigned>(std::min<std::size_t>(words, 1u << 27));
+}
+
 } // namespace
 
 bytes encode_stream_message(const stream_message& m) {
-  capnp::MallocMessageBuilder builder;
+  capnp::MallocMessageBuilder builder(size_hint(m));
   std::visit(stream_writer{builder.initRoot<schema::StreamMessage>()}, m);
   return detail::to_bytes(builder);
 }

@@ -52,6 +52,7 @@ void consumer_engine::on_catalog(std::span<const peer_description> peers, millis
     if (id == cfg_.self || !lists_stream(p, cfg_.stream))
       continue;
     if (auto it = channels_.find(id); it != channels_.end()) {
+      reevaluate_ |= !(it->second.peer.entry == p.entry) || it->second.peer.rtt != p.rtt;
       it->second.peer = p;
       continue;
     }
@@ -97,7 +98,11 @@ void consumer_engine::send_subscribe(const peer_id& producer, channel& c, millis
   auto& pos = position_of(producer);
   MOSAIK_CHECK(pos.unconsumed <= cfg_.options.receive_window, "unconsumed ", pos.unconsumed,
                " beyond the window ", cfg_.options.receive_window);
-  c.sub = rng_.next();
+  // A retry: the producer may still hold the previous attempt (its link
+  // never dropped); without this it would keep a queue and a slot for it.
+  if (c.sub != 0)
+    send(producer, unsubscribe{c.sub, close_code::cancelled, "replaced by a new subscription"});
+  c.sub = rng_.next() | 1;
   c.state = channel_state::connecting;
   c.since = now;
   c.retry_at.reset();
@@ -115,12 +120,14 @@ void consumer_engine::drop(channel_map::iterator it, std::string detail) {
 }
 
 void consumer_engine::terminate(channel_map::iterator it, std::optional<close_code> code) {
+  reevaluate_ = true;
   out_.ended.push_back({it->first, code, true, std::nullopt});
   channels_.erase(it);
 }
 
 void consumer_engine::fail(channel_map::iterator it, std::optional<close_code> code, millis now) {
   auto& c = it->second;
+  reevaluate_ = true;
   auto wait = c.retry.next(now, rng_);
   if (!wait)
     return terminate(it, code);
@@ -166,6 +173,7 @@ void consumer_engine::on_accepted(const peer_id& from, const accepted& a, millis
     return terminate(it, close_code::protocol_violation);
   }
   c.state = channel_state::connected;
+  reevaluate_ = true;
   c.since = now;
   c.stats.connected_since = now;
   auto& pos = position_of(from);
@@ -329,6 +337,9 @@ void consumer_engine::shutdown() {
 }
 
 void consumer_engine::evaluate_online() {
+  if (!reevaluate_)
+    return;
+  reevaluate_ = false;
   std::vector<peer_description> connected;
   for (const auto& [id, c] : channels_)
     if (c.state == channel_state::connected)

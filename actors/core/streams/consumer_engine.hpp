@@ -22,7 +22,9 @@
 // handshake past handshake_timeout -> a retry after the channel's own
 // backoff (a fresh one per channel, reset by the first datum after a
 // connect); the backoff giving up -> terminated. A terminated channel is
-// removed; a later catalog change may open a fresh one.
+// removed; a later catalog change may open a fresh one. Every attempt draws
+// a fresh subscription id, and a retry first unsubscribes the previous one
+// (the producer may still hold it when its end of the link never dropped).
 //
 // Order and loss, per producer: batches are delivered in sequence order;
 // datums already delivered are dropped (counted); a batch or an accept
@@ -31,7 +33,8 @@
 // violation (unsubscribe, terminated).
 //
 // Memory: per producer at most `receive_window` datums are granted and
-// not yet consumed (in flight or delivered). The application reports
+// not yet consumed (in flight or delivered), so what this consumer holds is
+// bounded by producers x receive_window x max_datum_bytes. The application reports
 // consumed datums with consumed(); the credit goes back in one message
 // once half a window has been consumed.
 
@@ -186,6 +189,7 @@ private:
   /// Sends the consumed credit back once it reaches half a window.
   void grant(const peer_id& producer, position& pos);
   position& position_of(const peer_id& producer);
+  /// Re-evaluates online_when when the connected channels changed.
   void evaluate_online();
   void send(const peer_id& to, stream_message m);
 
@@ -195,6 +199,8 @@ private:
   std::map<peer_id, position> positions_;
   std::map<peer_id, millis> probed_;
   condition_watch online_;
+  /// The connected channels or their peers changed since the last evaluation.
+  bool reevaluate_ = true;
   bool closed_ = false;
   consumer_counters counters_;
   consumer_output out_;

@@ -23,7 +23,8 @@ producer_engine::producer_engine(producer_config cfg)
   : cfg_(std::move(cfg)), online_(cfg_.online_when) {
   const auto& o = cfg_.options;
   MOSAIK_CHECK(o.buffer_size > 0 && o.max_batch_datums > 0
-                 && o.max_batch_datums <= streams::max_batch_datums && o.max_batch_bytes > 0,
+                 && o.max_batch_datums <= streams::max_batch_datums && o.max_batch_bytes > 0
+                 && o.max_batch_bytes <= max_datum_bytes,
                "producer_options: buffer_size ", o.buffer_size, ", max_batch_datums ",
                o.max_batch_datums, ", max_batch_bytes ", o.max_batch_bytes);
   evaluate_online();
@@ -110,7 +111,7 @@ void producer_engine::on_catalog(std::span<const peer_description> peers) {
       end(it, close_code::not_allowed, "require() no longer holds", true);
       changed = true;
     } else {
-      changed |= !(it->second.peer.entry == found->entry);
+      changed |= !(it->second.peer.entry == found->entry) || it->second.peer.rtt != found->rtt;
       it->second.peer = *found;
     }
     it = next;
@@ -134,6 +135,8 @@ send_outcome producer_engine::try_send(shared_datum d) {
   if (!room)
     return {send_status::full, std::move(d)};
   queued_datum q{next_seq_++, std::move(d)};
+  if (subs_.empty() && cfg_.keep_undelivered)
+    out_.undelivered.push_back(q.d);
   bool lost_one = false;
   for (auto it = subs_.begin(); it != subs_.end();) {
     auto next = std::next(it);

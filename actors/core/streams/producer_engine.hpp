@@ -23,7 +23,8 @@
 // gets the lag policy, so a slow consumer holds back only itself:
 // disconnect_lagging -> closed with too_slow; else its oldest datum is
 // dropped (its next batch's first_seq shows the gap). With no subscription
-// at all (online_when = minimum_of(0)) a sent datum reaches nobody.
+// at all (online_when = minimum_of(0)) a sent datum reaches nobody; it is
+// handed to the `undelivered` sink of the output when the config asks.
 //
 // take_output() forms the batches: for every subscription, queued datums
 // go out as long as its credit lasts, coalesced into as few batches as the
@@ -54,6 +55,9 @@ struct producer_config {
   channel_conditions online_when = subscribed();
   /// This incarnation of the producer: draw it at random on every start.
   std::uint64_t epoch = 0;
+  /// Hand every sent datum that reached no subscription to the output
+  /// (FEATURES 5.2 `with_undelivered_sink`).
+  bool keep_undelivered = false;
 };
 
 enum class send_status : std::uint8_t { sent, offline, full, closed, too_large };
@@ -83,7 +87,11 @@ struct producer_output {
   /// Edges of online_when, in order.
   std::vector<condition_edge> online_edges;
   std::vector<subscription_end> ended;
-  bool empty() const { return messages.empty() && online_edges.empty() && ended.empty(); }
+  /// Sent datums no subscription took (only with keep_undelivered).
+  std::vector<shared_datum> undelivered;
+  bool empty() const {
+    return messages.empty() && online_edges.empty() && ended.empty() && undelivered.empty();
+  }
 };
 
 /// FEATURES 10: mosaik.streams.producer.*.

@@ -70,7 +70,8 @@ struct producer_options {
   /// its oldest datum (false).
   bool disconnect_lagging = true;
   /// Bounds of one batch frame (a single datum larger than max_batch_bytes
-  /// travels alone).
+  /// travels alone); at most max_batch_datums and max_datum_bytes
+  /// (messages.hpp), so every frame stays under the receiver's cap.
   std::size_t max_batch_datums = 256;
   std::size_t max_batch_bytes = 1u << 20;
   friend bool operator==(const producer_options&, const producer_options&) = default;
