@@ -71,7 +71,9 @@ int run(const ticker::options& o) {
   cfg.metrics = std::make_shared<metrics::registry>(metrics::network_labels(network_id::from(o.network)));
   if (auto bad = app::set_addresses(cfg, o.listen, o.bootstrap))
     return fail(*bad, 2);
-  auto key = app::node_key({}, {});
+  if (auto bad = app::make_data_dir(o.data_dir))
+    return fail(*bad);
+  auto key = app::node_key({}, o.data_dir);
   if (!key)
     return fail(key.error());
   app::stop_signals signals; // before any thread starts: they inherit the mask

@@ -12,6 +12,7 @@ void common(CLI::App& cmd, options& o) {
   cmd.add_option("--network", o.network, "Network name (or its 64-hex id)")->required();
   cmd.add_option("--listen", o.listen, "host:port to accept links on; port 0 picks one")->capture_default_str();
   cmd.add_option("--bootstrap", o.bootstrap, "[PEERID@]host:port of a peer to dial (repeatable)");
+  cmd.add_option("--data-dir", o.data_dir, "Directory for the node's key (kept across restarts)");
 }
 
 } // namespace

@@ -13,6 +13,9 @@ struct options {
   std::string network;
   std::string listen = "127.0.0.1:0";
   std::vector<std::string> bootstrap;
+  /// Keeps the node's key, so a restarted node keeps its peer id; empty: a
+  /// fresh key per run.
+  std::string data_dir;
   /// Ticks per second (produce).
   double rate = 10;
   /// Ticks to publish (produce) or to print before exiting (consume); 0: no end.
