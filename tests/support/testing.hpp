@@ -1,8 +1,9 @@
 #pragma once
-// mosaik::testing -- test your replicated state machine the way mosaik tests
-// its own: N whole nodes (links, discovery, groups) in one process on CAF's
-// test coordinator and a simulated network, on simulated time, reproducible
-// from a seed. Link the CMake target mosaik::testing.
+// mosaik::testing -- test your replicated state machine (and your streams)
+// the way mosaik tests its own: N whole nodes (links, discovery, groups,
+// streams) in one process on CAF's test coordinator and a simulated
+// network, on simulated time, reproducible from a seed. Link the CMake
+// target mosaik::testing.
 //
 //   mosaik::testing::cluster c{3, /*seed*/ 42};
 //   c.start_all();
