@@ -35,7 +35,7 @@ int fail(const std::string& msg, int code = 1) {
 void produce(const producer<tick>& out, const ticker::options& o, const std::atomic<bool>& stop) {
   auto start = std::chrono::steady_clock::now();
   for (std::uint64_t n = 1; (o.count == 0 || n <= o.count) && !stop; ++n) {
-    while (!stop && !out.send(tick{n, ticker::price_of(n)}, 500ms)) {
+    while (!stop && !out.send(tick{n, ticker::price_of(n), std::string(o.pad, '.')}, 500ms)) {
     }
     std::this_thread::sleep_until(start + std::chrono::duration<double>(static_cast<double>(n) / o.rate));
   }

@@ -3,6 +3,7 @@
 // overload can be a datum; its stream id derives from its stream_name.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace mosaik::ticker {
@@ -11,11 +12,13 @@ struct tick {
   static constexpr std::string_view stream_name = "mosaik-ticker.tick.v1";
   std::uint64_t number = 0;
   double price = 0;
+  /// Filler of --pad bytes (to try larger datums).
+  std::string pad;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, tick& t) {
-  return f(t.number, t.price);
+  return f(t.number, t.price, t.pad);
 }
 
 /// A deterministic walk, so a consumer can tell which tick it got.

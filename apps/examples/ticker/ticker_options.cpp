@@ -25,6 +25,9 @@ parsed parse_options(int argc, char** argv) {
   common(*produce, o);
   produce->add_option("--rate", o.rate, "Ticks per second")->capture_default_str()->check(CLI::PositiveNumber);
   produce->add_option("--count", o.count, "Ticks to publish (0: no end)")->capture_default_str();
+  produce->add_option("--pad", o.pad, "Filler bytes in each tick (larger datums)")
+    ->capture_default_str()
+    ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20));
   auto* consume = app.add_subcommand("consume", "Print each tick as `NUMBER PRICE`; gaps as `gap FIRST COUNT CAUSE`");
   common(*consume, o);
   consume->add_option("--count", o.count, "Exit 0 after this many ticks (0: no end)")->capture_default_str();

@@ -20,6 +20,8 @@ struct options {
   double rate = 10;
   /// Ticks to publish (produce) or to print before exiting (consume); 0: no end.
   std::uint64_t count = 0;
+  /// Filler bytes in each tick (produce).
+  std::size_t pad = 0;
 };
 
 /// The options, or the exit code when there is nothing to run (--help: 0,
