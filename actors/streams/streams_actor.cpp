@@ -1,6 +1,5 @@
 #include "actors/streams/streams_actor.hpp"
 
-#include "actors/core/overloaded.hpp"
 #include "actors/logging/log.hpp"
 #include "actors/streams/consumer_actor.hpp"
 #include "actors/streams/producer_actor.hpp"
