@@ -248,7 +248,7 @@ consumer_handle spawn_consumer(caf::local_actor* parent, consumer_spawn spawn) {
     st.metrics.emplace(s->metrics, st.stream);
     st.eng.emplace(consumer_config{s->network, s->setup.stream, s->self, s->setup.options,
                                    std::move(s->setup.require), std::move(s->setup.online_when),
-                                   s->seed});
+                                   s->seed, s->setup.bugs});
     st.eng->on_catalog(*s->catalog, now(self));
     step(self);
     return behavior(self);

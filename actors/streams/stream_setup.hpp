@@ -6,6 +6,7 @@
 #include "actors/core/ids/ids.hpp"
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/streams/conditions.hpp"
+#include "actors/core/streams/consumer_engine.hpp"
 #include "actors/core/streams/stream_def.hpp"
 #include "actors/metrics/registry.hpp"
 
@@ -30,6 +31,8 @@ struct consumer_setup {
   /// Producer eligibility; empty accepts every producer of the stream.
   peer_predicate require;
   channel_conditions online_when = minimum_of(0);
+  /// Test-only (consumer_engine.hpp).
+  consumer_bugs bugs = {};
 
   static consumer_setup of(const stream_def& d) { return {d.id(), d.consumer, {}, minimum_of(0)}; }
 };

@@ -178,16 +178,20 @@ void consumer_engine::on_accepted(const peer_id& from, const accepted& a, millis
   c.stats.connected_since = now;
   auto& pos = position_of(from);
   if (pos.known && pos.epoch != a.epoch) {
-    out_.gaps.push_back({from, 1, a.next_seq - 1, gap_cause::restart});
-    counters_.datums_missed += a.next_seq - 1;
+    report({from, 1, a.next_seq - 1, gap_cause::restart});
   } else if (pos.known && a.next_seq > pos.next_seq) {
-    out_.gaps.push_back({from, pos.next_seq, a.next_seq - pos.next_seq, gap_cause::reconnect});
-    counters_.datums_missed += a.next_seq - pos.next_seq;
+    report({from, pos.next_seq, a.next_seq - pos.next_seq, gap_cause::reconnect});
   }
   if (!pos.known || pos.epoch != a.epoch || a.next_seq > pos.next_seq)
     pos.next_seq = a.next_seq;
   pos.epoch = a.epoch;
   pos.known = true;
+}
+
+void consumer_engine::report(gap g) {
+  counters_.datums_missed += g.missing;
+  if (!cfg_.bugs.hide_gaps)
+    out_.gaps.push_back(g);
 }
 
 void consumer_engine::on_batch(const peer_id& from, const batch& b, millis now) {
@@ -208,8 +212,7 @@ void consumer_engine::on_batch(const peer_id& from, const batch& b, millis now) 
   if (b.first_seq < pos.next_seq)
     skip = std::min<std::uint64_t>(n, pos.next_seq - b.first_seq);
   else if (b.first_seq > pos.next_seq) {
-    out_.gaps.push_back({from, pos.next_seq, b.first_seq - pos.next_seq, gap_cause::lagging});
-    counters_.datums_missed += b.first_seq - pos.next_seq;
+    report({from, pos.next_seq, b.first_seq - pos.next_seq, gap_cause::lagging});
   }
   counters_.duplicates_dropped += skip;
   pos.to_grant += skip;

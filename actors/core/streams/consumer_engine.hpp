@@ -53,6 +53,12 @@
 
 namespace mosaik::streams {
 
+/// Known mistakes the tests switch on (MOSAIK_STREAM_BUG) to prove their
+/// checkers bite. Test-only: never set in a real node.
+struct consumer_bugs {
+  bool hide_gaps = false; // gaps are counted but never reported
+};
+
 struct consumer_config {
   network_id network;
   stream_id stream;
@@ -65,6 +71,7 @@ struct consumer_config {
   channel_conditions online_when = minimum_of(0);
   /// Seeds subscription ids and backoff jitter.
   std::uint64_t seed = 0;
+  consumer_bugs bugs = {};
 };
 
 enum class channel_state : std::uint8_t { connecting, connected, waiting };
@@ -192,6 +199,8 @@ private:
   /// Re-evaluates online_when when the connected channels changed.
   void evaluate_online();
   void send(const peer_id& to, stream_message m);
+  /// Reports (and counts) datums this consumer will never get.
+  void report(gap g);
 
   consumer_config cfg_;
   rng rng_;
