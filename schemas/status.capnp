@@ -42,6 +42,20 @@ struct GroupStatus {
   bonds @8 :List(Ids.Id);    # peers bonded with in the group, sorted, unique
 }
 
+struct StreamChannelStatus {
+  peer @0 :Ids.Id;      # the peer at the channel's other end
+  state @1 :Text;       # "connecting", "connected" or "waiting"
+  datums @2 :UInt64;    # datums the channel carried
+  bytes @3 :UInt64;     # their payload bytes
+}
+
+struct StreamStatus {
+  streamId @0 :Ids.Id;                     # the stream's id
+  producer @1 :Bool;                       # a producer (else a consumer)
+  online @2 :Bool;                         # its online condition holds
+  channels @3 :List(StreamChannelStatus);  # its subscriptions, by peer
+}
+
 struct Status {
   peerId @0 :Ids.Id;                # the node's peer id
   networkId @1 :Ids.Id;             # the network it belongs to
@@ -52,4 +66,5 @@ struct Status {
   tags @6 :List(Ids.Id);            # the node's tags
   catalog @7 :List(CatalogEntry);   # the node's discovery catalog, without itself
   groups @8 :List(GroupStatus);     # the consensus groups the node runs, by group id
+  streams @9 :List(StreamStatus);   # its producers, then its consumers, each by stream id
 }

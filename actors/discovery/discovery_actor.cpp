@@ -121,6 +121,16 @@ caf::error refused(rejection why) {
                          "discovery refused the change: " + std::string{to_string(why)});
 }
 
+/// Changes the local entry (re-announced at once when it changed).
+template <class Change>
+caf::result<bool> update_entry(discovery_actor* self, Change&& change) {
+  auto changed = self->state.eng->update_local(now(self), std::forward<Change>(change));
+  dispatch(self);
+  if (!changed)
+    return refused(changed.error());
+  return *changed;
+}
+
 caf::behavior behavior(discovery_actor* self) {
   self->set_down_handler([=](caf::down_msg& dm) { self->state.subscribers.erase(dm.source); });
   arm_timer(self);
@@ -169,17 +179,21 @@ caf::behavior behavior(discovery_actor* self) {
         return refused(changed.error());
       return *changed;
     },
-    [=](const advertise_group& a) -> caf::result<bool> {
-      auto changed = self->state.eng->update_local(now(self), [&](peer_entry& e) {
+    [=](const advertise_group& a) {
+      return update_entry(self, [&](peer_entry& e) {
         if (a.on)
           e.add_group(a.group);
         else
           e.remove_group(a.group);
       });
-      dispatch(self);
-      if (!changed)
-        return refused(changed.error());
-      return *changed;
+    },
+    [=](const advertise_stream& a) {
+      return update_entry(self, [&](peer_entry& e) {
+        if (a.on)
+          e.add_stream(a.stream);
+        else
+          e.remove_stream(a.stream);
+      });
     },
     [=](const dial_addresses& d) {
       self->state.eng->dial(d.addresses);

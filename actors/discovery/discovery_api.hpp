@@ -9,6 +9,7 @@
 //   remove_tags{t}            -> bool
 //   advertise_group{g, on}    -> bool             the group id joins (on) or leaves the
 //                                                 local entry; changed; re-announced at once
+//   advertise_stream{s, on}   -> bool             the same for a stream id this node produces
 //   dial_addresses{e}                             best effort; new links are synced
 //   sync_with{peer}           -> bool             catalog exchange finished (false: failed)
 //   feed_entry{signed}        -> bool             new or newer
@@ -69,6 +70,11 @@ struct advertise_group {
   bool on = true;
 };
 
+struct advertise_stream {
+  stream_id stream;
+  bool on = true;
+};
+
 struct dial_addresses {
   std::vector<wire::endpoint> addresses;
 };
@@ -98,6 +104,7 @@ using discovery_handle = caf::typed_actor<
   caf::replies_to<add_tags>::with<bool>,
   caf::replies_to<remove_tags>::with<bool>,
   caf::replies_to<advertise_group>::with<bool>,
+  caf::replies_to<advertise_stream>::with<bool>,
   caf::reacts_to<dial_addresses>,
   caf::replies_to<sync_with>::with<bool>,
   caf::replies_to<feed_entry>::with<bool>,
@@ -115,6 +122,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::discovery_events)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::add_tags)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::remove_tags)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::advertise_group)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::advertise_stream)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::dial_addresses)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::sync_with)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::discovery::feed_entry)

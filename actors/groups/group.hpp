@@ -15,7 +15,7 @@
 #include "actors/core/expected.hpp"
 #include "actors/groups/group_api.hpp"
 #include "actors/groups/machine_adapter.hpp"
-#include "actors/groups/value_codec.hpp"
+#include "actors/codec/value_codec.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/after.hpp>

@@ -13,7 +13,7 @@
 
 #include "actors/core/groups/machine.hpp"
 #include "actors/groups/group_setup.hpp"
-#include "actors/groups/value_codec.hpp"
+#include "actors/codec/value_codec.hpp"
 
 #include <memory>
 #include <string>

@@ -62,4 +62,35 @@ expected<groups::join_result, std::string> network::join_setup(groups::group_set
   return std::move(*joined);
 }
 
+namespace {
+
+/// Asks the streams subsystem to open a producer or consumer.
+template <class Handle, class Open>
+expected<Handle, std::string> open_stream(caf::actor_system& sys, const streams::streams_handle& streams,
+                                          Open op, caf::timespan timeout) {
+  caf::scoped_actor self{sys};
+  std::optional<Handle> opened;
+  std::string error = "open: no answer in time";
+  self->request(streams, timeout, std::move(op))
+    .receive([&](Handle& h) { opened = std::move(h); },
+             [&](caf::error& err) { error = "open: " + sys.render(err); });
+  if (!opened)
+    return unexpected{error};
+  return std::move(*opened);
+}
+
+} // namespace
+
+expected<streams::producer_handle, std::string> network::open(streams::producer_setup setup,
+                                                              caf::timespan timeout) const {
+  return open_stream<streams::producer_handle>(*sys_, ready_.streams, streams::open_producer{std::move(setup)},
+                                               timeout);
+}
+
+expected<streams::consumer_handle, std::string> network::open(streams::consumer_setup setup,
+                                                              caf::timespan timeout) const {
+  return open_stream<streams::consumer_handle>(*sys_, ready_.streams, streams::open_consumer{std::move(setup)},
+                                               timeout);
+}
+
 } // namespace mosaik

@@ -19,6 +19,7 @@
 #include "actors/groups/group.hpp"
 #include "actors/groups/machine_adapter.hpp"
 #include "actors/network/network_api.hpp"
+#include "actors/streams/stream.hpp"
 #include "actors/node/node_config.hpp"
 
 #include <caf/actor.hpp>
@@ -66,6 +67,37 @@ public:
     return join<M>(groups::group_key::from_secret(key), timeout, options);
   }
 
+  /// The streams subsystem (streams_api.hpp).
+  const streams::streams_handle& streams() const { return ready_.streams; }
+
+  /// The producer of `setup.stream` on this node (created, or the running
+  /// one: one fan-out per stream id), for datums of type T.
+  template <class T>
+  expected<producer<T>, std::string> produce(streams::producer_setup setup, caf::timespan timeout) const {
+    auto h = open(std::move(setup), timeout);
+    if (!h)
+      return unexpected{h.error()};
+    return producer<T>{*sys_, std::move(*h)};
+  }
+  /// The same for T's own stream (its stream name), default options.
+  template <streams::named_datum T>
+  expected<producer<T>, std::string> produce(caf::timespan timeout) const {
+    return produce<T>(streams::producer_setup::of(streams::stream_def::of<T>()), timeout);
+  }
+
+  /// A new consumer of `setup.stream`, for datums of type T.
+  template <class T>
+  expected<consumer<T>, std::string> consume(streams::consumer_setup setup, caf::timespan timeout) const {
+    auto h = open(std::move(setup), timeout);
+    if (!h)
+      return unexpected{h.error()};
+    return consumer<T>{*sys_, std::move(*h)};
+  }
+  template <streams::named_datum T>
+  expected<consumer<T>, std::string> consume(caf::timespan timeout) const {
+    return consume<T>(streams::consumer_setup::of(streams::stream_def::of<T>()), timeout);
+  }
+
   /// The node's status, every subsystem's part included.
   expected<wire::node_status, std::string> status(caf::timespan timeout) const;
   /// Runs the shutdown phases (each bounded by the departure window) and
@@ -75,6 +107,10 @@ public:
 private:
   expected<groups::join_result, std::string> join_setup(groups::group_setup setup,
                                                         caf::timespan timeout) const;
+  expected<streams::producer_handle, std::string> open(streams::producer_setup setup,
+                                                       caf::timespan timeout) const;
+  expected<streams::consumer_handle, std::string> open(streams::consumer_setup setup,
+                                                       caf::timespan timeout) const;
 
   network(caf::actor_system& sys, net::network_handle supervisor, net::network_ready ready)
     : sys_(&sys), supervisor_(std::move(supervisor)), ready_(std::move(ready)) {}

@@ -17,6 +17,7 @@
 #include "actors/groups/groups_api.hpp"
 #include "actors/node/node_api.hpp"
 #include "actors/node/subsystem_api.hpp"
+#include "actors/streams/streams_api.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -34,6 +35,8 @@ struct network_ready {
   discovery::discovery_handle discovery;
   /// The groups subsystem (groups_api.hpp).
   groups::groups_handle groups;
+  /// The streams subsystem (streams_api.hpp).
+  streams::streams_handle streams;
 };
 
 /// `step` answers node::depart{} in `phase` (not links: that phase is the

@@ -3,6 +3,7 @@
 #include "actors/core/expected.hpp"
 #include "actors/discovery/discovery_actor.hpp"
 #include "actors/groups/groups_actor.hpp"
+#include "actors/streams/streams_actor.hpp"
 #include "actors/logging/log.hpp"
 #include "actors/network/supervisor_state.hpp"
 #include "actors/node/node_actor.hpp"
@@ -86,13 +87,28 @@ std::optional<std::string> start_groups(self_pointer self, const node::ready_inf
   return std::nullopt;
 }
 
-/// Groups follow discovery's catalog and advertise in its entry.
+/// Spawns the streams subsystem, the node's handler of stream frames, and
+/// registers it for its departure. Before discovery, as groups.
+void start_streams(self_pointer self, const node::ready_info& r) {
+  auto& st = self->state;
+  auto seed = st.cfg.seed ? std::mt19937_64{*st.cfg.seed ^ 0x57e4a}() : std::random_device{}();
+  streams::streams_setup setup{{}, network_id::from(st.cfg.network), r.peer, seed, st.cfg.metrics};
+  st.streams = streams::spawn_streams(self, st.node, std::move(setup));
+  auto events = caf::actor_cast<caf::actor>(st.streams);
+  self->send(st.node, node::subscribe_links{events});
+  self->send(st.node, node::add_status_contributor{events});
+  st.departures[departure_phase::streams].push_back(events);
+}
+
+/// Groups and streams follow discovery's catalog and advertise in its entry.
 void attach_discovery(self_pointer self) {
   auto& st = self->state;
   if (!st.discovery)
     return;
   self->send(st.groups, groups::use_discovery{st.discovery});
   self->send(st.discovery, discovery::subscribe_discovery{caf::actor_cast<caf::actor>(st.groups)});
+  self->send(st.streams, streams::use_discovery{st.discovery});
+  self->send(st.discovery, discovery::subscribe_discovery{caf::actor_cast<caf::actor>(st.streams)});
 }
 
 void on_node_ready(self_pointer self, const node::ready_info& r) {
@@ -101,6 +117,7 @@ void on_node_ready(self_pointer self, const node::ready_info& r) {
     st.log->error("cannot start: {}", *bad);
     return fail_start(self, caf::make_error(caf::sec::invalid_argument, *bad));
   }
+  start_streams(self, r);
   if (st.cfg.discovery) {
     if (auto bad = start_discovery(self, r.listen)) {
       st.log->error("cannot start: {}", *bad);
@@ -112,7 +129,7 @@ void on_node_ready(self_pointer self, const node::ready_info& r) {
   // no link comes up before every subsystem sees link events.
   for (const auto& b : st.cfg.bootstrap)
     self->send(st.node, node::dial{b, true});
-  st.ready = network_ready{r.peer, r.listen, st.node, st.discovery, st.groups};
+  st.ready = network_ready{r.peer, r.listen, st.node, st.discovery, st.groups, st.streams};
   for (auto& rp : st.ready_waiters)
     rp.deliver(*st.ready);
   st.ready_waiters.clear();
@@ -195,7 +212,7 @@ network_handle::behavior_type supervisor_behavior(self_pointer self) {
         return rp;
       st.shutting_down = true;
       st.log->info("network shutting down");
-      run_phase(self, departure_phase::groups, rp);
+      run_phase(self, departure_phase::streams, rp);
       return rp;
     },
   };

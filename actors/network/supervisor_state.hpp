@@ -30,6 +30,7 @@ struct supervisor_state {
   node::node_handle node;
   discovery::discovery_handle discovery; // null when discovery is disabled
   groups::groups_handle groups;
+  streams::streams_handle streams;
   std::optional<network_ready> ready;
   std::vector<caf::typed_response_promise<network_ready>> ready_waiters;
   std::map<node::departure_phase, std::vector<caf::actor>> departures;

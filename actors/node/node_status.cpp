@@ -1,5 +1,5 @@
 // The node's status: its links from the node's own state, the rest (tags,
-// catalog, groups) from the status contributors registered by the subsystems
+// catalog, groups, streams) from the status contributors registered by the subsystems
 // above.
 #include "actors/node/node_internal.hpp"
 #include "schemas/codec/status_codec.hpp"
@@ -30,6 +30,8 @@ void add(wire::node_status& s, status_part& part) {
                    std::make_move_iterator(part.catalog.end()));
   s.groups.insert(s.groups.end(), std::make_move_iterator(part.groups.begin()),
                   std::make_move_iterator(part.groups.end()));
+  s.streams.insert(s.streams.end(), std::make_move_iterator(part.streams.begin()),
+                   std::make_move_iterator(part.streams.end()));
 }
 
 /// Groups by id, each one's bonds sorted and unique and every list within
@@ -46,6 +48,25 @@ void bound_groups(std::vector<wire::group_status>& groups) {
   }
 }
 
+/// Producers then consumers, each by id, channels by peer, within what a
+/// status reader accepts.
+void bound_streams(std::vector<wire::stream_status>& streams) {
+  std::sort(streams.begin(), streams.end(), [](const auto& a, const auto& b) {
+    return std::pair{!a.producer, a.id} < std::pair{!b.producer, b.id};
+  });
+  if (streams.size() > codec::max_status_streams)
+    streams.resize(codec::max_status_streams);
+  for (auto& s : streams) {
+    auto by_peer = [](const auto& a, const auto& b) { return a.peer < b.peer; };
+    std::sort(s.channels.begin(), s.channels.end(), by_peer);
+    s.channels.erase(std::unique(s.channels.begin(), s.channels.end(),
+                                 [](const auto& a, const auto& b) { return a.peer == b.peer; }),
+                     s.channels.end());
+    if (s.channels.size() > codec::max_status_stream_channels)
+      s.channels.resize(codec::max_status_stream_channels);
+  }
+}
+
 void finish(node_actor* self, status_gathering& g) {
   auto s = self->state.status(now(self));
   for (auto& part : g.parts)
@@ -55,6 +76,7 @@ void finish(node_actor* self, status_gathering& g) {
   if (s.catalog.size() > codec::max_status_catalog)
     s.catalog.resize(codec::max_status_catalog);
   bound_groups(s.groups);
+  bound_streams(s.streams);
   g.done(std::move(s));
 }
 

@@ -23,7 +23,7 @@ namespace mosaik::node {
 
 /// The phases of a shutdown, in the order they run; links is last (the
 /// node's departure closes every link).
-enum class departure_phase : std::uint8_t { groups, discovery, links };
+enum class departure_phase : std::uint8_t { streams, groups, discovery, links };
 
 struct depart {};
 
@@ -35,6 +35,7 @@ struct status_part {
   std::vector<tag> tags;
   std::vector<wire::catalog_status> catalog;
   std::vector<wire::group_status> groups;
+  std::vector<wire::stream_status> streams;
 };
 
 struct add_status_contributor {

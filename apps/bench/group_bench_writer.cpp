@@ -4,7 +4,7 @@
 #include "apps/bench/group_bench.hpp"
 
 #include "actors/groups/group.hpp"
-#include "actors/groups/value_codec.hpp"
+#include "actors/codec/value_codec.hpp"
 #include "apps/examples/kv/kv_machine.hpp"
 
 #include <caf/event_based_actor.hpp>

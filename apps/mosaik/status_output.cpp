@@ -68,6 +68,25 @@ std::string groups_json(const std::vector<wire::group_status>& groups) {
   return out.str();
 }
 
+std::string streams_json(const std::vector<wire::stream_status>& streams) {
+  std::ostringstream out;
+  out << '[';
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    const auto& s = streams[i];
+    out << (i ? "," : "") << "{\"stream_id\":" << quoted(s.id.hex())
+        << ",\"side\":" << quoted(s.producer ? "producer" : "consumer")
+        << ",\"online\":" << (s.online ? "true" : "false") << ",\"channels\":[";
+    for (std::size_t k = 0; k < s.channels.size(); ++k) {
+      const auto& c = s.channels[k];
+      out << (k ? "," : "") << "{\"peer_id\":" << quoted(c.peer.hex()) << ",\"state\":" << quoted(c.state)
+          << ",\"datums\":" << c.datums << ",\"bytes\":" << c.bytes << '}';
+    }
+    out << "]}";
+  }
+  out << ']';
+  return out.str();
+}
+
 void print_catalog(std::ostream& out, const std::vector<wire::catalog_status>& catalog) {
   out << "catalog  " << catalog.size() << "   (peer, address, tags, version update, age)\n";
   for (const auto& c : catalog) {
@@ -93,6 +112,18 @@ void print_groups(std::ostream& out, const std::vector<wire::group_status>& grou
         << (g.bonds.size() == 1 ? " bond" : " bonds") << '\n';
 }
 
+void print_streams(std::ostream& out, const std::vector<wire::stream_status>& streams) {
+  out << "streams  " << streams.size() << "   (stream, side, online; each channel: peer, state, datums, bytes)\n";
+  for (const auto& s : streams) {
+    out << "  " << s.id.short_hex() << "  " << std::left << std::setw(10) << (s.producer ? "producer" : "consumer")
+        << (s.online ? "online" : "offline") << std::right << "   " << s.channels.size()
+        << (s.channels.size() == 1 ? " channel" : " channels") << '\n';
+    for (const auto& c : s.channels)
+      out << "    " << c.peer.short_hex() << "  " << std::left << std::setw(12) << c.state << std::right
+          << std::setw(12) << c.datums << std::setw(14) << c.bytes << '\n';
+  }
+}
+
 } // namespace
 
 std::string status_json(const wire::node_status& s) {
@@ -107,7 +138,8 @@ std::string status_json(const wire::node_status& s) {
         << ",\"rtt_us\":" << p.rtt_us << '}';
   }
   out << "],\"tags\":" << ids_json(s.tags) << ",\"catalog\":" << catalog_json(s.catalog)
-      << ",\"groups\":" << groups_json(s.groups) << ",\"counters\":{";
+      << ",\"groups\":" << groups_json(s.groups) << ",\"streams\":" << streams_json(s.streams)
+      << ",\"counters\":{";
   for (std::size_t i = 0; i < s.counters.size(); ++i)
     out << (i ? "," : "") << quoted(s.counters[i].first) << ':' << s.counters[i].second;
   out << "}}";
@@ -125,6 +157,7 @@ void print_status_table(std::ostream& out, const wire::node_status& s) {
         << (p.rtt_us ? std::to_string(p.rtt_us) + " us" : std::string{"-"}) << '\n';
   print_catalog(out, s.catalog);
   print_groups(out, s.groups);
+  print_streams(out, s.streams);
   out << "metrics  " << s.counters.size() << "   (name{labels}, value)\n";
   for (const auto& [name, value] : s.counters)
     out << "  " << std::left << std::setw(60) << name << std::right << ' ' << value << '\n';

@@ -134,6 +134,55 @@ expected<wire::group_status, decode_error> read_group(schema::GroupStatus::Reade
   return g;
 }
 
+void write_streams(capnp::List<schema::StreamStatus>::Builder out,
+                   const std::vector<wire::stream_status>& streams) {
+  for (unsigned i = 0; i < streams.size(); ++i) {
+    const auto& s = streams[i];
+    out[i].setStreamId(as_capnp(s.id.view()));
+    out[i].setProducer(s.producer);
+    out[i].setOnline(s.online);
+    auto channels = out[i].initChannels(static_cast<unsigned>(s.channels.size()));
+    for (unsigned k = 0; k < s.channels.size(); ++k) {
+      channels[k].setPeer(as_capnp(s.channels[k].peer.view()));
+      channels[k].setState(as_text(s.channels[k].state));
+      channels[k].setDatums(s.channels[k].datums);
+      channels[k].setBytes(s.channels[k].bytes);
+    }
+  }
+}
+
+expected<wire::stream_channel_status, decode_error> read_channel(schema::StreamChannelStatus::Reader r) {
+  auto peer = peer_id::from_bytes(as_view(r.getPeer()));
+  if (!peer)
+    return bad_field("status.streams.channels.peer must be 32 bytes");
+  std::string_view state{r.getState().cStr(), r.getState().size()};
+  const auto& known = wire::stream_channel_states;
+  if (std::find(known.begin(), known.end(), state) == known.end())
+    return bad_field("status.streams.channels.state is not a known state");
+  return wire::stream_channel_status{*peer, std::string{state}, r.getDatums(), r.getBytes()};
+}
+
+expected<wire::stream_status, decode_error> read_stream(schema::StreamStatus::Reader r) {
+  wire::stream_status s;
+  auto id = stream_id::from_bytes(as_view(r.getStreamId()));
+  if (!id)
+    return bad_field("status.streams.streamId must be 32 bytes");
+  s.id = *id;
+  s.producer = r.getProducer();
+  s.online = r.getOnline();
+  if (r.getChannels().size() > max_status_stream_channels)
+    return bad_field("status.streams.channels has too many entries");
+  for (auto c : r.getChannels()) {
+    auto channel = read_channel(c);
+    if (!channel)
+      return unexpected{channel.error()};
+    if (!s.channels.empty() && !(s.channels.back().peer < channel->peer))
+      return bad_field("status.streams.channels must be sorted by peer and unique");
+    s.channels.push_back(std::move(*channel));
+  }
+  return s;
+}
+
 } // namespace
 
 bytes encode_status(const wire::node_status& s) {
@@ -158,6 +207,7 @@ bytes encode_status(const wire::node_status& s) {
   write_tags(root.initTags(static_cast<unsigned>(s.tags.size())), s.tags);
   write_catalog(root.initCatalog(static_cast<unsigned>(s.catalog.size())), s.catalog);
   write_groups(root.initGroups(static_cast<unsigned>(s.groups.size())), s.groups);
+  write_streams(root.initStreams(static_cast<unsigned>(s.streams.size())), s.streams);
   return detail::to_bytes(builder);
 }
 
@@ -223,6 +273,14 @@ expected<wire::node_status, decode_error> decode_status(byte_view data,
         if (!group)
           return unexpected{group.error()};
         s.groups.push_back(std::move(*group));
+      }
+      if (r.getStreams().size() > max_status_streams)
+        return bad_field("status.streams has too many entries");
+      for (auto st : r.getStreams()) {
+        auto stream = read_stream(st);
+        if (!stream)
+          return unexpected{stream.error()};
+        s.streams.push_back(std::move(*stream));
       }
       return s;
     });

@@ -15,6 +15,8 @@ inline constexpr std::size_t max_status_catalog = 4096;
 inline constexpr std::size_t max_status_catalog_addresses = 64;
 inline constexpr std::size_t max_status_groups = 1024;
 inline constexpr std::size_t max_status_group_bonds = 1024;
+inline constexpr std::size_t max_status_streams = 1024;
+inline constexpr std::size_t max_status_stream_channels = 1024;
 
 bytes encode_status(const wire::node_status& s);
 

@@ -9,6 +9,7 @@
 //                            confirming leadership (the check must fail)
 // scripts/group-sweep runs many seeds.
 #include "tests/sim/group_history.hpp"
+#include "tests/support/env.hpp"
 
 #include <doctest/doctest.h>
 
@@ -17,15 +18,9 @@
 #include <string>
 
 using namespace mosaik;
+using test::env_number;
 
 namespace {
-
-std::optional<std::uint64_t> env_number(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr || *v == '\0')
-    return std::nullopt;
-  return std::stoull(v);
-}
 
 raft::injected_bugs bugs_from_env() {
   raft::injected_bugs bugs;

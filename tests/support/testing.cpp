@@ -48,6 +48,35 @@ void cluster::join(std::size_t i, const group_id& id) {
   groups_.at(i)[id] = joined->group;
 }
 
+namespace {
+
+/// Opens a producer or consumer on node `n` through its streams actor.
+template <class Handle, class Open>
+Handle open_stream(test::sim_cluster::node_t& n, const streams::streams_handle& streams, Open op,
+                   const std::function<void()>& run_messages) {
+  MOSAIK_CHECK(streams, "testing: the node has no streams subsystem (not ready yet?)");
+  n.self->send(streams, std::move(op));
+  run_messages();
+  std::optional<Handle> opened;
+  n.self->receive([&](Handle& h) { opened = std::move(h); },
+                  [&](caf::error& err) { MOSAIK_CHECK(false, "testing: open failed: ", n.sys.render(err)); },
+                  caf::after(std::chrono::seconds{0}) >> [&] {});
+  MOSAIK_CHECK(opened.has_value(), "testing: the node did not answer the open");
+  return *opened;
+}
+
+} // namespace
+
+streams::producer_handle cluster::produce(std::size_t i, streams::producer_setup setup) {
+  return open_stream<streams::producer_handle>((*this)[i], supervisor(i).streams,
+                                               streams::open_producer{std::move(setup)}, [this] { run_messages(); });
+}
+
+streams::consumer_handle cluster::consume(std::size_t i, streams::consumer_setup setup) {
+  return open_stream<streams::consumer_handle>((*this)[i], supervisor(i).streams,
+                                               streams::open_consumer{std::move(setup)}, [this] { run_messages(); });
+}
+
 groups::group_handle cluster::group_actor(std::size_t i, const group_id& g) {
   if (!started(i))
     return {};

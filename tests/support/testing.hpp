@@ -1,8 +1,9 @@
 #pragma once
-// mosaik::testing -- test your replicated state machine the way mosaik tests
-// its own: N whole nodes (links, discovery, groups) in one process on CAF's
-// test coordinator and a simulated network, on simulated time, reproducible
-// from a seed. Link the CMake target mosaik::testing.
+// mosaik::testing -- test your replicated state machine (and your streams)
+// the way mosaik tests its own: N whole nodes (links, discovery, groups,
+// streams) in one process on CAF's test coordinator and a simulated
+// network, on simulated time, reproducible from a seed. Link the CMake
+// target mosaik::testing.
 //
 //   mosaik::testing::cluster c{3, /*seed*/ 42};
 //   c.start_all();
@@ -29,6 +30,7 @@
 #include "actors/groups/group_state.hpp"
 #include "actors/groups/groups_api.hpp"
 #include "actors/groups/machine_adapter.hpp"
+#include "actors/streams/streams_api.hpp"
 #include "tests/support/sim_cluster.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -51,6 +53,11 @@ struct cluster_group {
 /// An operation in flight: empty until its answer (or a failure) arrives.
 template <class T>
 using slot = std::shared_ptr<std::optional<expected<T, group_error>>>;
+
+/// A request in flight to any actor: empty until its answer, or the
+/// error's rendering, arrives.
+template <class T>
+using reply = std::shared_ptr<std::optional<expected<T, std::string>>>;
 
 class cluster : public test::sim_cluster {
 public:
@@ -154,6 +161,24 @@ public:
   bool await(const slot<T>& s, caf::timespan limit) {
     return run_until([&] { return s->has_value(); }, limit);
   }
+  template <class T>
+  bool await(const reply<T>& r, caf::timespan limit) {
+    return run_until([&] { return r->has_value(); }, limit);
+  }
+
+  // -- streams ---------------------------------------------------------------
+  // Producers and consumers live as long as their node's process: after a
+  // restart, open them again.
+
+  /// Node i's producer of `setup.stream` (created, or the running one).
+  streams::producer_handle produce(std::size_t i, streams::producer_setup setup);
+  /// A new consumer of `setup.stream` on node i.
+  streams::consumer_handle consume(std::size_t i, streams::consumer_setup setup);
+
+  /// Sends `op` from node i to `to` (a producer, a consumer, any typed
+  /// handle); the reply of type R fills the slot as simulated time runs.
+  template <class R, class Handle, class Op>
+  reply<R> request(std::size_t i, const Handle& to, Op op);
 
   /// Node i crashes (its Raft state stays as persisted; `mode`: whether its
   /// connections reset or go silent, sim_cluster.hpp) ...
@@ -221,6 +246,25 @@ void cluster::ask(std::size_t i, const group_id& g, Op op, OnDone on_done) {
   auto client = (*this)[i].sys.spawn(body, handle, std::make_shared<Op>(std::move(op)),
                                      std::make_shared<OnDone>(std::move(on_done)));
   own(client);
+}
+
+template <class R, class Handle, class Op>
+reply<R> cluster::request(std::size_t i, const Handle& to, Op op) {
+  auto out = std::make_shared<std::optional<expected<R, std::string>>>();
+  auto body = [](caf::event_based_actor* self, caf::actor to, std::shared_ptr<Op> what, reply<R> out) {
+    self->request(to, caf::infinite, std::move(*what))
+      .then(
+        [self, out](R& r) {
+          *out = std::move(r);
+          self->quit();
+        },
+        [self, out](caf::error& err) {
+          *out = unexpected{self->system().render(err)};
+          self->quit();
+        });
+  };
+  own((*this)[i].sys.spawn(body, caf::actor_cast<caf::actor>(to), std::make_shared<Op>(std::move(op)), out));
+  return out;
 }
 
 } // namespace mosaik::testing

@@ -53,6 +53,9 @@ TEST_CASE("status codec: round-trip with peers, counters, tags, catalog and grou
   s.groups.push_back({group_id::from("g1"), "leader", s.peer, 3, 17, 16, 18, true,
                       {filled_peer(1), filled_peer(2), filled_peer(3)}});
   s.groups.push_back({group_id::from("g2"), "observer", std::nullopt, 0, 0, 0, 0, false, {}});
+  s.streams.push_back({stream_id::from("s1"), true, true,
+                       {{filled_peer(1), "connected", 5, 500}, {filled_peer(2), "connected", 0, 0}}});
+  s.streams.push_back({stream_id::from("s1"), false, false, {{filled_peer(3), "waiting", 1, 9}}});
   auto r = codec::decode_status(codec::encode_status(s));
   REQUIRE(r);
   CHECK(*r == s);
@@ -199,4 +202,31 @@ TEST_CASE("status codec: a status answer over the size cap is refused unread") {
   CHECK(r.error().code == decode_errc::too_large);
   limits.max_bytes = encoded.size();
   CHECK(codec::decode_status(encoded, limits));
+}
+
+TEST_CASE("status codec: stream channels in an unknown state, unsorted or too many are refused") {
+  wire::node_status s;
+  s.streams.push_back({stream_id::from("s"), false, true, {{filled_peer(1), "connecting", 0, 0}}});
+  for (auto state : wire::stream_channel_states) {
+    s.streams[0].channels[0].state = std::string{state};
+    auto r = codec::decode_status(codec::encode_status(s));
+    REQUIRE(r);
+    CHECK(*r == s);
+  }
+  s.streams[0].channels[0].state = "gone";
+  check_refused(s, "status.streams.channels.state");
+  s.streams[0].channels = {{filled_peer(2), "connected", 0, 0}, {filled_peer(1), "connected", 0, 0}};
+  check_refused(s, "status.streams.channels must be sorted");
+  s.streams[0].channels.clear();
+  for (std::size_t k = 0; k <= codec::max_status_stream_channels; ++k) {
+    peer_id::array_type raw{};
+    raw[0] = static_cast<std::uint8_t>(k >> 8);
+    raw[1] = static_cast<std::uint8_t>(k);
+    s.streams[0].channels.push_back({peer_id{raw}, "connected", 0, 0});
+  }
+  check_refused(s, "status.streams.channels has too many entries");
+  s.streams[0].channels.pop_back();
+  CHECK(codec::decode_status(codec::encode_status(s)));
+  s.streams.resize(codec::max_status_streams + 1, wire::stream_status{stream_id::from("x"), true, true, {}});
+  check_refused(s, "status.streams has too many entries");
 }

@@ -45,7 +45,7 @@ TEST_CASE("status output: the JSON object holds each group with its leader or nu
   auto g2 = "{\"group_id\":\"" + group_id::from("g2").hex()
             + "\",\"role\":\"observer\",\"leader\":null,\"term\":0,\"commit\":0,\"applied\":0,"
               "\"last_index\":0,\"online\":false,\"bonds\":[]}";
-  CHECK(json.find(",\"groups\":[" + g1 + "," + g2 + "],\"counters\":{") != std::string::npos);
+  CHECK(json.find(",\"groups\":[" + g1 + "," + g2 + "],\"streams\":[") != std::string::npos);
   CHECK(cli::status_json(wire::node_status{}).find(",\"groups\":[],") != std::string::npos);
 }
 
@@ -72,4 +72,33 @@ TEST_CASE("status output: the table has a groups row per group with short ids an
   CHECK(words() == std::vector<std::string>{group_id::from("g2").short_hex(), "observer", "none", "0",
                                             "0", "0", "offline", "0", "bonds"});
   CHECK(table_of(wire::node_status{}).find("groups   0   (") != std::string::npos);
+}
+
+TEST_CASE("status output: each producer and consumer with its channels, in the JSON object and the table") {
+  wire::node_status s;
+  s.streams.push_back({stream_id::from("ticks"), true, true, {{filled_peer(1), "connected", 7, 700}}});
+  s.streams.push_back({stream_id::from("ticks"), false, false, {}});
+  auto json = cli::status_json(s);
+  auto producer = "{\"stream_id\":\"" + stream_id::from("ticks").hex()
+                  + "\",\"side\":\"producer\",\"online\":true,\"channels\":[{\"peer_id\":\""
+                  + filled_peer(1).hex() + "\",\"state\":\"connected\",\"datums\":7,\"bytes\":700}]}";
+  auto consumer = "{\"stream_id\":\"" + stream_id::from("ticks").hex()
+                  + "\",\"side\":\"consumer\",\"online\":false,\"channels\":[]}";
+  CHECK(json.find(",\"streams\":[" + producer + "," + consumer + "],\"counters\":{") != std::string::npos);
+
+  auto table = table_of(s);
+  auto section = table.find("streams  2   (stream, side, online; each channel: peer, state, datums, bytes)\n");
+  REQUIRE(section != std::string::npos);
+  CHECK(section < table.find("metrics  0"));
+  std::istringstream rows{table.substr(table.find('\n', section) + 1)};
+  std::string id, side, online, n, channels, peer, state, datums, bytes_sent;
+  rows >> id >> side >> online >> n >> channels >> peer >> state >> datums >> bytes_sent;
+  CHECK(id == stream_id::from("ticks").short_hex());
+  CHECK(side == "producer");
+  CHECK(online == "online");
+  CHECK(n == "1");
+  CHECK(peer == filled_peer(1).short_hex());
+  CHECK(state == "connected");
+  CHECK(datums == "7");
+  CHECK(bytes_sent == "700");
 }

@@ -57,6 +57,30 @@ struct group_status {
   friend bool operator==(const group_status&, const group_status&) = default;
 };
 
+/// The states a stream channel can be in (stream_channel_status::state).
+inline constexpr std::array<std::string_view, 3> stream_channel_states{"connecting", "connected",
+                                                                       "waiting"};
+
+/// One subscription of a producer or consumer: the peer at its other end.
+struct stream_channel_status {
+  peer_id peer;
+  std::string state;   // one of stream_channel_states (a producer's are connected)
+  std::uint64_t datums = 0;
+  std::uint64_t bytes = 0;
+
+  friend bool operator==(const stream_channel_status&, const stream_channel_status&) = default;
+};
+
+/// A producer or a consumer the node runs.
+struct stream_status {
+  stream_id id;
+  bool producer = false;   // else a consumer
+  bool online = false;
+  std::vector<stream_channel_status> channels; // sorted by peer
+
+  friend bool operator==(const stream_status&, const stream_status&) = default;
+};
+
 struct node_status {
   peer_id peer;
   network_id network;
@@ -67,6 +91,7 @@ struct node_status {
   std::vector<tag> tags;
   std::vector<catalog_status> catalog;
   std::vector<group_status> groups; // sorted by id
+  std::vector<stream_status> streams; // producers, then consumers, each sorted by id
 
   friend bool operator==(const node_status&, const node_status&) = default;
 };

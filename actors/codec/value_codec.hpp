@@ -1,8 +1,8 @@
 #pragma once
-// How a user's commands, queries and results become bytes. By default any
-// type with a CAF `inspect` overload (or one CAF serializes natively),
-// through CAF's binary serializer; specialize mosaik::value_codec<T> for a
-// Cap'n Proto struct or a codec of your own:
+// How a user's values (group commands, queries and results, stream datums)
+// become bytes. By default any type with a CAF `inspect` overload (or one
+// CAF serializes natively), through CAF's binary serializer; specialize
+// mosaik::value_codec<T> for a Cap'n Proto struct or a codec of your own:
 //
 //   template <> struct mosaik::value_codec<my_cmd> {
 //     static mosaik::bytes encode(const my_cmd& c);

@@ -1,0 +1,210 @@
+#include "actors/streams/producer_actor.hpp"
+
+#include "actors/logging/log.hpp"
+#include "actors/streams/producer_state.hpp"
+#include "actors/streams/stream_internal.hpp"
+#include "actors/streams/watchers.hpp"
+#include "schemas/codec/streams_codec.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+namespace mosaik::streams {
+
+namespace {
+
+/// Queued behind the mailbox's datums: forms the batches.
+struct producer_flush {};
+/// Expires waiting publishes.
+struct producer_tick {};
+
+constexpr millis tick_interval{100};
+
+millis now(producer_actor* self) {
+  return std::chrono::duration_cast<millis>(self->clock().now().time_since_epoch());
+}
+
+void schedule_flush(producer_actor* self) {
+  auto& st = self->state;
+  if (st.flush_queued)
+    return;
+  st.flush_queued = true;
+  self->send(self, producer_flush{});
+}
+
+producer_event event_of(const producer_state& st) {
+  return {st.stream, st.eng->online(), st.eng->subscriptions()};
+}
+
+void notify(producer_actor* self) {
+  auto& st = self->state;
+  for (auto& w : st.watchers)
+    self->send(w, event_of(st));
+}
+
+void log_end(producer_state& st, const subscription_end& e) {
+  st.log->log(e.refused ? spdlog::level::debug : spdlog::level::info,
+              "stream {}: subscription {} of {} {} ({}{})", st.stream.short_hex(), e.sub,
+              e.consumer.short_hex(), e.refused ? "refused" : "ended", to_string(e.code),
+              e.by_consumer ? ", by the consumer" : "");
+}
+
+/// Sends what the engine asked for, tells watchers of changes.
+void carry_out(producer_actor* self) {
+  auto& st = self->state;
+  auto out = st.eng->take_output();
+  for (auto& m : out.messages)
+    self->send(st.node, node::send_frame{m.to, wire::frame_kind::stream, st.stream.as_digest(),
+                                         codec::encode_stream_message(m.msg)});
+  for (const auto& e : out.ended)
+    log_end(st, e);
+  if (!out.online_edges.empty() || !out.ended.empty())
+    notify(self);
+  st.metrics->update(st.eng->counters(), st.eng->subscriptions());
+}
+
+/// Sends waiting publishes, in order, while the stream takes them.
+void retry_waiting(producer_actor* self) {
+  auto& st = self->state;
+  while (!st.waiting.empty()) {
+    auto& w = st.waiting.front();
+    auto out = st.eng->try_send(w.datum);
+    if (out.status == send_status::offline || out.status == send_status::full)
+      return;
+    w.rp.deliver(publish_result{out.status, out.seq, out.returned});
+    st.waiting.pop_front();
+  }
+}
+
+/// A waiting publish past its deadline fails with what holds it back.
+void expire_waiting(producer_actor* self) {
+  auto& st = self->state;
+  auto t = now(self);
+  while (!st.waiting.empty() && st.waiting.front().deadline <= t) {
+    auto& w = st.waiting.front();
+    auto status = st.eng->online() ? send_status::full : send_status::offline;
+    w.rp.deliver(publish_result{status, 0, std::move(w.datum)});
+    st.waiting.pop_front();
+  }
+}
+
+void arm_timer(producer_actor* self) {
+  auto& st = self->state;
+  if (st.timer_armed || st.waiting.empty())
+    return;
+  st.timer_armed = true;
+  self->delayed_send(self, tick_interval, producer_tick{});
+}
+
+/// After any input: what it unblocked, then batches at the mailbox's end.
+void changed(producer_actor* self) {
+  retry_waiting(self);
+  schedule_flush(self);
+  arm_timer(self);
+}
+
+caf::result<publish_result> on_publish(producer_actor* self, publish& p) {
+  auto& st = self->state;
+  if (!p.datum)
+    return publish_result{send_status::too_large, 0, {}};
+  if (!p.wait || st.waiting.empty()) {
+    auto out = st.eng->try_send(p.datum);
+    bool waits = p.wait && (out.status == send_status::offline || out.status == send_status::full);
+    if (!waits) {
+      schedule_flush(self);
+      return publish_result{out.status, out.seq, out.returned};
+    }
+  }
+  if (st.waiting.size() >= producer_state::max_waiting)
+    return publish_result{send_status::full, 0, std::move(p.datum)};
+  auto rp = self->make_response_promise<publish_result>();
+  st.waiting.push_back({std::move(p.datum), now(self) + p.timeout, rp});
+  arm_timer(self);
+  return rp;
+}
+
+void on_catalog(producer_actor* self, const catalog_changed& c) {
+  auto& st = self->state;
+  st.catalog.clear();
+  for (const auto& p : *c.peers)
+    st.catalog.emplace(p.entry.peer(), p);
+  st.eng->on_catalog(*c.peers);
+  changed(self);
+}
+
+void on_input(producer_actor* self, const stream_input& in) {
+  auto& st = self->state;
+  st.eng->on_message(in.from, in.peer, in.msg, now(self));
+  changed(self);
+}
+
+producer_info info_of(const producer_state& st) {
+  return {st.stream, st.eng->online(), st.eng->consumers(), st.eng->counters()};
+}
+
+bool close(producer_actor* self) {
+  auto& st = self->state;
+  st.eng->shutdown();
+  retry_waiting(self); // every waiting publish now answers `closed`
+  carry_out(self);
+  self->quit();
+  return true;
+}
+
+caf::behavior behavior(producer_actor* self) {
+  self->set_down_handler([=](caf::down_msg& dm) { forget_watcher(self->state.watchers, dm); });
+  return {
+    [=](const stream_input& in) { on_input(self, in); },
+    [=](const catalog_changed& c) { on_catalog(self, c); },
+    [=](const node::link_event& e) {
+      if (!e.up) {
+        self->state.eng->link_down(e.peer);
+        changed(self);
+      }
+    },
+    [=](publish& p) { return on_publish(self, p); },
+    [=](producer_flush) {
+      self->state.flush_queued = false;
+      carry_out(self);
+    },
+    [=](producer_tick) {
+      self->state.timer_armed = false;
+      expire_waiting(self);
+      arm_timer(self);
+    },
+    [=](get_producer_info) { return info_of(self->state); },
+    [=](const watch_producer& w) {
+      self->monitor(w.subscriber);
+      self->state.watchers.push_back(w.subscriber);
+      self->send(w.subscriber, event_of(self->state));
+    },
+    [=](close_producer) { return close(self); },
+  };
+}
+
+} // namespace
+
+producer_handle spawn_producer(caf::local_actor* parent, node::node_handle node, producer_spawn spawn) {
+  // Arguments travel as shared pointers: CAF 0.17 binds a null reference for
+  // spawns without arguments (see spawn_node).
+  auto init = [](producer_actor* self, node::node_handle node, std::shared_ptr<producer_spawn> s) {
+    auto& st = self->state;
+    st.log = log::get("streams");
+    st.node = std::move(node);
+    st.stream = s->setup.stream;
+    st.metrics.emplace(s->metrics, st.stream);
+    st.eng.emplace(producer_config{s->network, s->setup.stream, s->setup.options,
+                                   std::move(s->setup.require), std::move(s->setup.online_when),
+                                   s->epoch});
+    on_catalog(self, catalog_changed{s->catalog});
+    return behavior(self);
+  };
+  auto spawned = parent->spawn<caf::linked>(init, std::move(node),
+                                            std::make_shared<producer_spawn>(std::move(spawn)));
+  return caf::actor_cast<producer_handle>(std::move(spawned)); // it also takes the router's messages
+}
+
+} // namespace mosaik::streams
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::producer_flush)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::producer_tick)

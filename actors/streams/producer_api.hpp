@@ -1,0 +1,77 @@
+#pragma once
+// The messaging interface of one stream's producer actor for LOCAL actors
+// (the user's actors, the facade in stream.hpp). Every handle of a stream
+// on a node names the same actor: one fan-out per stream id. Datums travel
+// encoded once (value_codec.hpp) and shared by every subscription.
+//
+//   publish{d, wait, timeout}  -> publish_result  sent (with its sequence number), or why
+//                                                 not with the datum handed back; with
+//                                                 `wait`, offline and full wait (in order)
+//                                                 up to the timeout
+//   get_producer_info{}        -> producer_info
+//   watch_producer{a}                             a receives producer_event now and on
+//                                                 every change of online or subscriptions
+//   close_producer{}           -> bool            graceful_shutdown to every consumer; the
+//                                                 stream leaves the local entry; the actor quits
+
+#include "actors/core/ids/ids.hpp"
+#include "actors/core/streams/producer_engine.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <chrono>
+#include <vector>
+
+namespace mosaik::streams {
+
+struct publish {
+  shared_datum datum;
+  bool wait = false;
+  std::chrono::milliseconds timeout{0};
+};
+
+struct publish_result {
+  send_status status = send_status::sent;
+  std::uint64_t seq = 0;
+  /// The datum when it was not sent.
+  shared_datum returned;
+};
+
+struct get_producer_info {};
+
+struct producer_info {
+  stream_id stream;
+  bool online = false;
+  std::vector<producer_channel> channels;
+  producer_counters counters;
+};
+
+struct watch_producer {
+  caf::actor subscriber;
+};
+
+struct producer_event {
+  stream_id stream;
+  bool online = false;
+  std::size_t subscriptions = 0;
+};
+
+struct close_producer {};
+
+using producer_handle = caf::typed_actor<caf::replies_to<publish>::with<publish_result>,
+                                         caf::replies_to<get_producer_info>::with<producer_info>,
+                                         caf::reacts_to<watch_producer>,
+                                         caf::replies_to<close_producer>::with<bool>>;
+
+} // namespace mosaik::streams
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::publish)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::publish_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::get_producer_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::producer_info)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::watch_producer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::producer_event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::close_producer)
