@@ -60,7 +60,7 @@ std::optional<T> reply(caf::scoped_actor& self) {
 
 /// A contributor whose part of the status is `groups`.
 caf::behavior reporting(caf::event_based_actor*, std::vector<wire::group_status> groups) {
-  return {[=](node::contribute_status) { return node::status_part{{}, {}, groups}; }};
+  return {[=](node::contribute_status) { return node::status_part{{}, {}, groups, {}}; }};
 }
 
 /// Registers one contributor per part with node 0, then asks for its status.
