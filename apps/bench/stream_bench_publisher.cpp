@@ -1,0 +1,97 @@
+// The publisher of mosaik_bench_stream: `window` publishes outstanding,
+// each a fresh copy of the datum (as an application encodes each one).
+#include "apps/bench/stream_bench_mosaik.hpp"
+
+#include <caf/atom.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include <algorithm>
+#include <memory>
+
+namespace mosaik::bench {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t window = 512;
+/// A subscription's queue above this pauses the publisher (pace), below
+/// the second it resumes.
+constexpr std::size_t pause_above = bench_stream.producer.buffer_size / 2;
+constexpr std::size_t resume_below = bench_stream.producer.buffer_size / 4;
+constexpr std::uint64_t check_every = resume_below;
+
+struct publisher_state {
+  streams::producer_handle producer;
+  bytes datum;
+  bool pace = false;
+  std::size_t in_flight = 0;
+  std::uint64_t sent_since_check = 0;
+  bool checking = false;
+  bool paused = false;
+};
+
+using state_ptr = std::shared_ptr<publisher_state>;
+
+void fill(caf::event_based_actor* self, const state_ptr& st);
+void check_queues(caf::event_based_actor* self, const state_ptr& st);
+
+void publish(caf::event_based_actor* self, const state_ptr& st, streams::shared_datum d) {
+  ++st->in_flight;
+  self->request(st->producer, caf::infinite, streams::publish{std::move(d), true, 1000ms})
+    .then(
+      [=](streams::publish_result& r) {
+        --st->in_flight;
+        if (r.status == streams::send_status::full || r.status == streams::send_status::offline)
+          return publish(self, st, std::move(r.returned));
+        if (r.status != streams::send_status::sent)
+          return self->quit(caf::make_error(caf::sec::runtime_error, std::string{to_string(r.status)}));
+        if (st->pace && ++st->sent_since_check >= check_every)
+          check_queues(self, st);
+        fill(self, st);
+      },
+      [=](caf::error& err) { self->quit(err); });
+}
+
+void fill(caf::event_based_actor* self, const state_ptr& st) {
+  while (!st->paused && st->in_flight < window)
+    publish(self, st, streams::make_datum(st->datum));
+}
+
+void check_queues(caf::event_based_actor* self, const state_ptr& st) {
+  if (st->checking)
+    return;
+  st->checking = true;
+  st->sent_since_check = 0;
+  self->request(st->producer, caf::infinite, streams::get_producer_info{})
+    .then(
+      [=](const streams::producer_info& info) {
+        st->checking = false;
+        std::size_t deepest = 0;
+        for (const auto& c : info.channels)
+          deepest = std::max(deepest, c.queued);
+        st->paused = deepest > (st->paused ? resume_below : pause_above);
+        if (st->paused)
+          self->delayed_send(self, 1ms, caf::atom("check"));
+        else
+          fill(self, st);
+      },
+      [=](caf::error& err) { self->quit(err); });
+}
+
+} // namespace
+
+caf::behavior publisher(caf::event_based_actor* self, streams::producer_handle producer, bytes datum,
+                        bool pace) {
+  auto st = std::make_shared<publisher_state>();
+  st->producer = std::move(producer);
+  st->datum = std::move(datum);
+  st->pace = pace;
+  return {[=](caf::atom_value a) {
+    if (a == caf::atom("check"))
+      return check_queues(self, st);
+    fill(self, st);
+  }};
+}
+
+} // namespace mosaik::bench
