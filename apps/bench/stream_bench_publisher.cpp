@@ -14,12 +14,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::size_t window = 512;
+constexpr std::size_t window = 256;
 /// A subscription's queue above this pauses the publisher (pace), below
-/// the second it resumes.
-constexpr std::size_t pause_above = bench_stream.producer.buffer_size / 2;
-constexpr std::size_t resume_below = bench_stream.producer.buffer_size / 4;
-constexpr std::uint64_t check_every = resume_below;
+/// the second it resumes; checked every check_every datums, so a queue
+/// grows by window + check_every at most past pause_above, within its
+/// buffer_size.
+constexpr std::size_t pause_above = bench_stream.producer.buffer_size / 4;
+constexpr std::size_t resume_below = bench_stream.producer.buffer_size / 8;
+constexpr std::uint64_t check_every = 64;
+static_assert(pause_above + window + check_every < bench_stream.producer.buffer_size);
 
 struct publisher_state {
   streams::producer_handle producer;
