@@ -15,14 +15,16 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::size_t window = 256;
-/// A subscription's queue above this pauses the publisher (pace), below
-/// the second it resumes; checked every check_every datums, so a queue
-/// grows by window + check_every at most past pause_above, within its
-/// buffer_size.
+/// Paced: fewer outstanding. A subscription's queue above pause_above
+/// pauses the publisher, below resume_below it resumes; checked every
+/// check_every datums, and the publishes already in the producer's mailbox
+/// go in after a check, so a queue grows past pause_above by at most
+/// 2 * paced_window + check_every, within its buffer_size.
+constexpr std::size_t paced_window = 64;
 constexpr std::size_t pause_above = bench_stream.producer.buffer_size / 4;
 constexpr std::size_t resume_below = bench_stream.producer.buffer_size / 8;
-constexpr std::uint64_t check_every = 64;
-static_assert(pause_above + window + check_every < bench_stream.producer.buffer_size);
+constexpr std::uint64_t check_every = 32;
+static_assert(pause_above + 2 * paced_window + check_every < bench_stream.producer.buffer_size);
 
 struct publisher_state {
   streams::producer_handle producer;
@@ -57,7 +59,7 @@ void publish(caf::event_based_actor* self, const state_ptr& st, streams::shared_
 }
 
 void fill(caf::event_based_actor* self, const state_ptr& st) {
-  while (!st->paused && st->in_flight < window)
+  while (!st->paused && st->in_flight < (st->pace ? paced_window : window))
     publish(self, st, streams::make_datum(st->datum));
 }
 
