@@ -182,6 +182,27 @@ caf::result<publish_result> on_publish(producer_actor* self, publish& p) {
   return rp;
 }
 
+publish_many_result on_publish_many(producer_actor* self, publish_many& p) {
+  auto& st = self->state;
+  publish_many_result r;
+  if (!st.waiting.empty())
+    r.status = send_status::full; // the waiting ones go first
+  while (r.status == send_status::sent && r.sent < p.datums.size()) {
+    auto out = p.datums[r.sent] ? st.eng->try_send(p.datums[r.sent]) : send_outcome{send_status::too_large, {}, 0};
+    if (out.status != send_status::sent) {
+      r.status = out.status;
+      break;
+    }
+    if (r.sent++ == 0)
+      r.first_seq = out.seq;
+  }
+  r.returned.assign(std::make_move_iterator(p.datums.begin() + static_cast<std::ptrdiff_t>(r.sent)),
+                    std::make_move_iterator(p.datums.end()));
+  if (r.sent > 0)
+    schedule_flush(self);
+  return r;
+}
+
 void on_catalog(producer_actor* self, const catalog_changed& c) {
   auto& st = self->state;
   st.catalog.clear();
@@ -231,6 +252,7 @@ caf::behavior behavior(producer_actor* self) {
       }
     },
     [=](publish& p) { return on_publish(self, p); },
+    [=](publish_many& p) { return on_publish_many(self, p); },
     [=](producer_flush) {
       self->state.flush_queued = false;
       carry_out(self);

@@ -17,9 +17,9 @@ struct bench_datum {};
 /// The stream, with default options.
 constexpr streams::stream_def bench_stream{"mosaik-bench.stream.v1"};
 
-/// Publishes copies of `datum` as fast as the producer takes them: many
-/// publishes outstanding, each waiting for room (one answered `full` is
-/// published again). With `pace` (several consumers) it also holds back
+/// Publishes copies of `datum` as fast as the producer takes them: 256
+/// outstanding in publish_many messages of 64; what a full stream hands
+/// back is published again one by one, each waiting for room. With `pace` (several consumers) it also holds back
 /// while some subscription's queue is half full: the stream would cut that
 /// consumer off as too slow, where one consumer gets `full` instead.
 caf::behavior publisher(caf::event_based_actor* self, streams::producer_handle producer, bytes datum,
