@@ -49,13 +49,72 @@ void log_end(producer_state& st, const subscription_end& e) {
               e.by_consumer ? ", by the consumer" : "");
 }
 
+/// Hands the next message of `to` to the node, if none is out; `full`
+/// keeps it for link_writable, a lost link drops the rest (the engine ends
+/// its subscriptions on link_down).
+void drain(producer_actor* self, const peer_id& to) {
+  auto& st = self->state;
+  auto box = st.outboxes.find(to);
+  if (box == st.outboxes.end() || box->second.at != outbox::state::idle)
+    return;
+  if (box->second.messages.empty()) {
+    st.outboxes.erase(box);
+    return;
+  }
+  box->second.at = outbox::state::sending;
+  auto id = box->second.id;
+  self->request(st.node, caf::infinite,
+                node::try_send_frame{to, wire::frame_kind::stream, st.stream.as_digest(),
+                                     codec::encode_stream_message(box->second.messages.front())})
+    .then(
+      [=](node::send_outcome out) {
+        auto& boxes = self->state.outboxes;
+        auto b = boxes.find(to);
+        if (b == boxes.end() || b->second.id != id)
+          return;
+        if (out == node::send_outcome::not_linked)
+          return (void) boxes.erase(b);
+        if (out == node::send_outcome::full) {
+          b->second.at = outbox::state::blocked;
+          return;
+        }
+        b->second.messages.pop_front();
+        b->second.at = outbox::state::idle;
+        drain(self, to);
+      },
+      [=](caf::error&) {
+        auto& boxes = self->state.outboxes;
+        if (auto b = boxes.find(to); b != boxes.end() && b->second.id == id)
+          boxes.erase(b);
+      });
+}
+
+/// Before the actor quits: what the outboxes hold goes fire and forget
+/// (the one out as a request is on its way already).
+void send_outboxes(producer_actor* self) {
+  auto& st = self->state;
+  for (auto& [to, box] : st.outboxes) {
+    if (box.at == outbox::state::sending)
+      box.messages.pop_front();
+    for (const auto& m : box.messages)
+      self->send(st.node, node::send_frame{to, wire::frame_kind::stream, st.stream.as_digest(),
+                                           codec::encode_stream_message(m)});
+  }
+  st.outboxes.clear();
+}
+
 /// Sends what the engine asked for, tells watchers of changes.
 void carry_out(producer_actor* self) {
   auto& st = self->state;
   auto out = st.eng->take_output();
-  for (auto& m : out.messages)
-    self->send(st.node, node::send_frame{m.to, wire::frame_kind::stream, st.stream.as_digest(),
-                                         codec::encode_stream_message(m.msg)});
+  for (auto& m : out.messages) {
+    auto [box, fresh] = st.outboxes.try_emplace(m.to);
+    if (fresh)
+      box->second.id = ++st.next_outbox_id;
+    box->second.messages.push_back(std::move(m.msg));
+  }
+  for (const auto& m : out.messages)
+    drain(self, m.to);
   for (const auto& e : out.ended)
     log_end(st, e);
   if (!out.online_edges.empty() || !out.ended.empty())
@@ -123,6 +182,27 @@ caf::result<publish_result> on_publish(producer_actor* self, publish& p) {
   return rp;
 }
 
+publish_many_result on_publish_many(producer_actor* self, publish_many& p) {
+  auto& st = self->state;
+  publish_many_result r;
+  if (!st.waiting.empty())
+    r.status = send_status::full; // the waiting ones go first
+  while (r.status == send_status::sent && r.sent < p.datums.size()) {
+    auto out = p.datums[r.sent] ? st.eng->try_send(p.datums[r.sent]) : send_outcome{send_status::too_large, {}, 0};
+    if (out.status != send_status::sent) {
+      r.status = out.status;
+      break;
+    }
+    if (r.sent++ == 0)
+      r.first_seq = out.seq;
+  }
+  r.returned.assign(std::make_move_iterator(p.datums.begin() + static_cast<std::ptrdiff_t>(r.sent)),
+                    std::make_move_iterator(p.datums.end()));
+  if (r.sent > 0)
+    schedule_flush(self);
+  return r;
+}
+
 void on_catalog(producer_actor* self, const catalog_changed& c) {
   auto& st = self->state;
   st.catalog.clear();
@@ -147,6 +227,7 @@ bool close(producer_actor* self) {
   st.eng->shutdown();
   retry_waiting(self); // every waiting publish now answers `closed`
   carry_out(self);
+  send_outboxes(self);
   self->quit();
   return true;
 }
@@ -158,11 +239,20 @@ caf::behavior behavior(producer_actor* self) {
     [=](const catalog_changed& c) { on_catalog(self, c); },
     [=](const node::link_event& e) {
       if (!e.up) {
+        self->state.outboxes.erase(e.peer);
         self->state.eng->link_down(e.peer);
         changed(self);
       }
     },
+    [=](const node::link_writable& w) {
+      auto box = self->state.outboxes.find(w.peer);
+      if (box != self->state.outboxes.end() && box->second.at == outbox::state::blocked) {
+        box->second.at = outbox::state::idle;
+        drain(self, w.peer);
+      }
+    },
     [=](publish& p) { return on_publish(self, p); },
+    [=](publish_many& p) { return on_publish_many(self, p); },
     [=](producer_flush) {
       self->state.flush_queued = false;
       carry_out(self);

@@ -8,6 +8,12 @@
 //                                                 not with the datum handed back; with
 //                                                 `wait`, offline and full wait (in order)
 //                                                 up to the timeout
+//   publish_many{ds}           -> publish_many_result  at once, in order, as many as the
+//                                                 stream takes: how many were sent (their
+//                                                 sequence numbers consecutive from
+//                                                 first_seq), why the next was not and the
+//                                                 rest handed back; nothing is sent while
+//                                                 waiting publishes hold the order
 //   get_producer_info{}        -> producer_info
 //   watch_producer{a}                             a receives producer_event now and on
 //                                                 every change of online or subscriptions
@@ -40,6 +46,21 @@ struct publish_result {
   shared_datum returned;
 };
 
+/// Many datums in one message: the per-datum message is the cost of small
+/// datums.
+struct publish_many {
+  std::vector<shared_datum> datums;
+};
+
+struct publish_many_result {
+  /// sent when every datum was; else why datums[sent] was not.
+  send_status status = send_status::sent;
+  std::size_t sent = 0;
+  std::uint64_t first_seq = 0;
+  /// datums[sent..], in order.
+  std::vector<shared_datum> returned;
+};
+
 struct get_producer_info {};
 
 struct producer_info {
@@ -62,6 +83,7 @@ struct producer_event {
 struct close_producer {};
 
 using producer_handle = caf::typed_actor<caf::replies_to<publish>::with<publish_result>,
+                                         caf::replies_to<publish_many>::with<publish_many_result>,
                                          caf::replies_to<get_producer_info>::with<producer_info>,
                                          caf::reacts_to<watch_producer>,
                                          caf::replies_to<close_producer>::with<bool>>;
@@ -70,6 +92,8 @@ using producer_handle = caf::typed_actor<caf::replies_to<publish>::with<publish_
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::publish)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::publish_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::publish_many)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::publish_many_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::get_producer_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::producer_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::watch_producer)

@@ -28,6 +28,19 @@ struct waiting_publish {
   caf::typed_response_promise<publish_result> rp;
 };
 
+/// Frames for one consumer's node, in order: one at a time goes to the
+/// node as try_send_frame, so a link whose backlog is full holds them here
+/// (bounded by the credit the engine spent on them) until it is writable,
+/// rather than dropping one and leaving a gap and the credit lost.
+struct outbox {
+  /// The front is the one out (or refused); encoded when it goes, again
+  /// after a refusal.
+  std::deque<stream_message> messages;
+  enum class state : std::uint8_t { idle, sending, blocked } at = state::idle;
+  /// Tells a reply for an outbox of a previous link from one for this.
+  std::uint64_t id = 0;
+};
+
 struct producer_state {
   static inline const char* name = "mosaik.streams.producer";
 
@@ -38,6 +51,8 @@ struct producer_state {
   /// Waiting publishes in arrival order (at most max_waiting).
   std::deque<waiting_publish> waiting;
   std::vector<caf::actor> watchers;
+  std::map<peer_id, outbox> outboxes;
+  std::uint64_t next_outbox_id = 0;
   bool flush_queued = false;
   bool timer_armed = false;
   std::optional<producer_metrics> metrics;

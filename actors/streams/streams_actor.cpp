@@ -359,6 +359,10 @@ caf::behavior behavior(self_pointer self) {
   return {
     [=](const node::frame_received& f) { return on_frame(self, f); },
     [=](const node::link_event& e) { on_link(self, e); },
+    [=](const node::link_writable& w) {
+      for (auto& [id, p] : self->state.producers) // an outbox may wait for it
+        self->send(p, w);
+    },
     [=](const node::link_rtt& r) {
       // A consumer decides on a producer once its entry has an RTT, which
       // changes no entry: look again when the first sample is in.

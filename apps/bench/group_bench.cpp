@@ -13,6 +13,7 @@
 // the nodes did meanwhile (CPU, group messages) is printed, then one line:
 //
 //   writers=N writes_per_s=X p50_us=Y p99_us=Z
+#include "apps/bench/child_process.hpp"
 #include "apps/bench/group_bench.hpp"
 #include "apps/bench/process_cpu.hpp"
 
@@ -36,8 +37,6 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -58,11 +57,9 @@ struct options {
   std::vector<link::peer_address> bootstrap;
 };
 
-/// A node process: its pid, its stdout (address, then stats lines) and
-/// address.
+/// A node process, its address and data dir.
 struct child {
-  pid_t pid = 0;
-  FILE* out = nullptr;
+  child_process proc;
   link::peer_address address;
   std::string data_dir;
 };
@@ -71,11 +68,7 @@ std::vector<child> children;
 
 void stop_children() {
   for (auto& c : children)
-    if (c.pid > 0) {
-      ::kill(c.pid, SIGTERM);
-      ::waitpid(c.pid, nullptr, 0);
-      c.pid = 0;
-    }
+    stop_child(c.proc);
   for (auto& c : children)
     if (!c.data_dir.empty())
       std::filesystem::remove_all(c.data_dir);
@@ -84,19 +77,12 @@ void stop_children() {
 [[noreturn]] void give_up(const std::string& why) {
   std::cerr << "mosaik_bench_group: " << why << '\n';
   for (auto& c : children)
-    if (c.pid > 0)
-      ::kill(c.pid, SIGKILL);
+    if (c.proc.pid > 0)
+      ::kill(c.proc.pid, SIGKILL);
   for (auto& c : children)
     if (!c.data_dir.empty())
       std::filesystem::remove_all(c.data_dir);
   std::exit(1);
-}
-
-std::string read_line(FILE* f) {
-  std::string line;
-  for (int ch; (ch = std::fgetc(f)) != EOF && ch != '\n';)
-    line += static_cast<char>(ch);
-  return line;
 }
 
 child start_node(const std::string& network, const std::vector<link::peer_address>& bootstrap) {
@@ -106,32 +92,17 @@ child start_node(const std::string& network, const std::vector<link::peer_addres
     give_up("no temporary directory");
   child c;
   c.data_dir = tmpl.data();
-  int out[2];
-  if (::pipe(out) != 0)
-    give_up("no pipe");
-  c.pid = ::fork();
-  if (c.pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM); // a driver that dies takes its nodes along
-    ::dup2(out[1], STDOUT_FILENO);
-    ::close(out[0]);
-    ::close(out[1]);
-    std::vector<std::string> args{"mosaik_bench_group", "--node", "--network", network,
-                                  "--data-dir", c.data_dir};
-    for (const auto& b : bootstrap) {
-      args.push_back("--bootstrap");
-      args.push_back(link::to_string(b));
-    }
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv("/proc/self/exe", argv.data());
-    ::_exit(127);
+  std::vector<std::string> args{"mosaik_bench_group", "--node", "--network", network,
+                                "--data-dir", c.data_dir};
+  for (const auto& b : bootstrap) {
+    args.push_back("--bootstrap");
+    args.push_back(link::to_string(b));
   }
-  ::close(out[1]);
-  c.out = ::fdopen(out[0], "r");
+  c.proc = spawn_self(args);
+  if (c.proc.pid == 0)
+    give_up("no pipe");
   children.push_back(c);
-  auto line = read_line(c.out);
+  auto line = read_line(c.proc.out);
   auto parsed = link::parse_peer_address(line);
   if (!parsed)
     give_up("a node did not start (it said: '" + line + "')");
@@ -149,12 +120,12 @@ struct sample {
 sample take_sample() {
   sample s;
   for (auto& c : children) {
-    ::kill(c.pid, SIGUSR1);
+    ::kill(c.proc.pid, SIGUSR1);
     node_stats st;
-    if (!parse_node_stats(read_line(c.out), st))
+    if (!parse_node_stats(read_line(c.proc.out), st))
       give_up("a node sent no stats");
     s.nodes.push_back(st);
-    s.cpu.push_back(cpu_seconds_of(c.pid));
+    s.cpu.push_back(cpu_seconds_of(c.proc.pid));
   }
   s.cpu.push_back(cpu_seconds_of(::getpid()));
   return s;

@@ -179,6 +179,39 @@ TEST_CASE("sim streams: consumers on two nodes find the producer by discovery an
   CHECK(consumed[0].channels[0].state == "connected");
 }
 
+TEST_CASE("sim streams: a publish of many datums sends what fits in order and hands back the rest") {
+  cluster c{2, 13};
+  c.start_all();
+  streams::producer_options small;
+  small.buffer_size = 16;
+  auto p = c.produce(0, producer_setup(small));
+  streams::consumer_options narrow;
+  narrow.receive_window = 8;
+  auto h = c.consume(1, consumer_setup(narrow));
+  REQUIRE(c.run_until([&] { return subscriptions(c, 0, p) == 1; }, 30s));
+
+  auto all = range(1, 40);
+  streams::publish_many many;
+  for (auto v : all)
+    many.datums.push_back(datum_of(v));
+  auto r = answer(c, c.request<streams::publish_many_result>(0, p, std::move(many)));
+  CHECK(r.status == streams::send_status::full); // 16 queued, the 17th finds no room
+  CHECK(r.sent == 16);
+  CHECK(r.first_seq == 1);
+  REQUIRE(r.returned.size() == all.size() - r.sent);
+  CHECK(*value_codec<std::uint64_t>::decode(*r.returned.front()) == 17);
+  auto got = pull(c, 1, h, r.sent);
+  CHECK(values(got) == range(1, r.sent));
+  CHECK(seqs(got) == range(1, r.sent));
+
+  streams::publish_many rest{std::move(r.returned)};
+  auto second = answer(c, c.request<streams::publish_many_result>(0, p, std::move(rest)));
+  CHECK(second.first_seq == 17); // the sequence goes on where the returned ones start
+  REQUIRE(second.sent > 0);
+  auto later = pull(c, 1, h, second.sent);
+  CHECK(values(later) == range(17, second.sent));
+}
+
 TEST_CASE("sim streams: a lagging consumer is closed as too slow while the other gets everything") {
   cluster c{3, 12};
   c.start_all();
