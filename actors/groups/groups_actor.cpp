@@ -228,6 +228,7 @@ caf::behavior behavior(self_pointer self) {
         self->send(group, e);
     },
     [=](const node::link_rtt&) {},
+    [=](const node::link_writable&) {}, // groups send fire and forget
     [=](const discovery::discovery_events& batch) {
       if (batch.lost > 0)
         resync(self);
