@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace mosaik::test {
@@ -70,7 +72,25 @@ bool send_all(int fd, const std::string& data, clock_type::time_point deadline) 
   return true;
 }
 
-/// "HTTP/1.x NNN ...\r\n headers \r\n\r\n body"
+/// The Content-Length header's value, if the headers have one.
+std::optional<std::size_t> content_length(std::string headers) {
+  std::transform(headers.begin(), headers.end(), headers.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto at = headers.find("\r\ncontent-length:");
+  if (at == std::string::npos)
+    return std::nullopt;
+  auto digits = headers.find_first_of("0123456789", at);
+  if (digits == std::string::npos)
+    return std::nullopt;
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(headers.data() + digits, headers.data() + headers.size(), n);
+  if (ec != std::errc{})
+    return std::nullopt;
+  return n;
+}
+
+/// "HTTP/1.x NNN ...\r\n headers \r\n\r\n body"; nothing when the body is
+/// shorter than its Content-Length (the server died while answering).
 std::optional<http_response> parse(const std::string& raw) {
   if (raw.rfind("HTTP/1.", 0) != 0 || raw.size() < 12)
     return std::nullopt;
@@ -82,6 +102,8 @@ std::optional<http_response> parse(const std::string& raw) {
   if (body == std::string::npos)
     return std::nullopt;
   r.body = raw.substr(body + 4);
+  if (auto expected = content_length(raw.substr(0, body)); expected && r.body.size() < *expected)
+    return std::nullopt;
   return r;
 }
 
