@@ -2,6 +2,9 @@
 
 #include "actors/core/link/peer_address.hpp"
 #include "actors/identity/key_file.hpp"
+#include "actors/node/node_api.hpp"
+
+#include <caf/send.hpp>
 
 #include <filesystem>
 #include <pthread.h>
@@ -60,6 +63,11 @@ int stop_signals::wait() const {
   int sig = 0;
   sigwait(&set_, &sig);
   return sig;
+}
+
+void dial_bootstrap(const network& net, const std::vector<link::peer_address>& bootstrap) {
+  for (const auto& b : bootstrap)
+    caf::anon_send(net.node(), node::dial{b, true});
 }
 
 std::string first_line(const network& net) {

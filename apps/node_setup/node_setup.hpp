@@ -6,6 +6,7 @@
 
 #include "actors/core/expected.hpp"
 #include "actors/core/ids/keys.hpp"
+#include "actors/core/link/peer_address.hpp"
 #include "actors/network/network.hpp"
 #include "actors/node/node_config.hpp"
 
@@ -38,6 +39,10 @@ public:
 private:
   sigset_t set_;
 };
+
+/// Dials the bootstrap addresses a program held back until its group or
+/// stream was open (so the first entry its peers see lists it).
+void dial_bootstrap(const network& net, const std::vector<link::peer_address>& bootstrap);
 
 /// `mosaik node PEERID@HOST:PORT`.
 std::string first_line(const network& net);

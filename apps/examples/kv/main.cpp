@@ -4,7 +4,6 @@
 #include "actors/logging/log.hpp"
 #include "actors/metrics/http_exposer.hpp"
 #include "actors/network/network.hpp"
-#include "actors/node/node_api.hpp"
 #include "actors/transport/system_config.hpp"
 #include "apps/examples/kv/kv_http.hpp"
 #include "apps/examples/kv/kv_machine.hpp"
@@ -13,7 +12,6 @@
 #include "apps/node_setup/node_setup.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/send.hpp>
 
 #include <iostream>
 #include <utility>
@@ -73,8 +71,7 @@ int run(const kv::options& o) {
   auto g = net->join<kv::machine>(kv::group_secret(o), 10s);
   if (!g)
     return fail("joining the group: " + g.error());
-  for (const auto& b : bootstrap)
-    caf::anon_send(net->node(), node::dial{b, true});
+  app::dial_bootstrap(*net, bootstrap);
   kv::service service{*net, *g, op_timeout};
   auto http = kv::http_server::start(*http_at, [&service](const kv::request& r) { return service.handle(r); });
   if (!http)

@@ -3,14 +3,12 @@
 // (`NUMBER PRICE`) and every gap (`gap FIRST COUNT CAUSE`) as they come.
 #include "actors/logging/log.hpp"
 #include "actors/network/network.hpp"
-#include "actors/node/node_api.hpp"
 #include "actors/transport/system_config.hpp"
 #include "apps/examples/ticker/tick.hpp"
 #include "apps/examples/ticker/ticker_options.hpp"
 #include "apps/node_setup/node_setup.hpp"
 
 #include <caf/actor_system.hpp>
-#include <caf/send.hpp>
 
 #include <atomic>
 #include <csignal>
@@ -91,8 +89,7 @@ int run(const ticker::options& o) {
   }};
   int code = 0;
   auto dial = [&] {
-    for (const auto& b : bootstrap)
-      caf::anon_send(net->node(), node::dial{b, true});
+    app::dial_bootstrap(*net, bootstrap);
     std::cout << app::first_line(*net) << std::endl;
   };
   if (o.produce) {
