@@ -126,6 +126,7 @@ struct engine::impl {
         unwritten_hard = rd.hard;
       return finish(rd);
     }
+    bool early = may_send_while_writing(rd);
     carry_unwritten_hard(rd);
     auto r = p.persist(rd);
     if (!r) {
@@ -133,10 +134,30 @@ struct engine::impl {
       return false;
     }
     if (*r == persist_mode::queued) {
+      if (early)
+        for (auto& msg : std::exchange(rd.messages, {}))
+          out.messages.push_back(std::move(msg));
       in_flight = std::move(rd);
       return false;
     }
     return finish(rd);
+  }
+
+  /// A leader may send its appends while it writes the same entries itself
+  /// (Raft thesis 10.2.1): its own copy counts towards a commit only once
+  /// durable, since no later ready (none tells anyone of that commit) is
+  /// taken before its write completed. It must not when the ready changes
+  /// its term or vote, its configuration, or carries a commit index that
+  /// covers one of its own new entries (a group it alone commits): those
+  /// must be durable before anyone learns of them.
+  bool may_send_while_writing(const raft::ready& rd) const {
+    auto role = rd.soft ? rd.soft->role : soft.role;
+    if (role != raft::role::leader || rd.snapshot || rd.config || rd.entries.empty())
+      return false;
+    if (!rd.hard)
+      return true;
+    return rd.hard->term == written_hard.term && rd.hard->vote == written_hard.vote
+           && rd.hard->commit < rd.entries.front().index;
   }
 
   /// A write takes along the newest hard state, written or not.

@@ -18,7 +18,10 @@
 // transaction). The ready then waits in the engine until persisted(); the
 // engine goes on taking inputs, and the core gathers what they cause into
 // the next ready, so the writes batch themselves: every proposal and
-// append that arrives while one write is on disk goes into the next.
+// append that arrives while one write is on disk goes into the next. A
+// leader sends its appends while it writes them itself (when that is safe:
+// engine.cpp, may_send_while_writing), so its write and its followers' run
+// side by side.
 // A hard state that moved only its commit index is not a write of its own:
 // nothing needs the commit index back after a crash (a restarted member
 // replays what its store says is committed and learns the rest from its

@@ -1,5 +1,7 @@
 #include "actors/core/raft/raw_node.hpp"
 
+#include "actors/core/raft/coalesce.hpp"
+
 namespace mosaik::raft {
 
 expected<raw_node, storage_error> raw_node::create(config cfg, const storage& s, index_t applied) {
@@ -54,7 +56,7 @@ ready raw_node::take_ready() {
   raft_.resolve_proposals(h.applying);
 
   auto& out = raft_.out();
-  rd.messages = std::move(out.messages);
+  rd.messages = coalesce(std::move(out.messages), raft_.cfg().max_append_bytes);
   rd.proposals = std::move(out.proposals);
   rd.reads = std::move(out.reads);
   rd.errors = std::move(out.errors);

@@ -40,31 +40,71 @@ TEST_CASE("proposals that arrive while a write is on disk go into the next write
   CHECK_FALSE(c.eng(0).persisting());
 }
 
-TEST_CASE("a member sends nothing that depends on its write before the write is durable") {
+TEST_CASE("a leader sends its appends while it writes them, but no commit before its write") {
   engine_cluster c(3);
   REQUIRE(c.elect(3));
   auto l = c.leader();
   c.complete_writes = false;
   auto appends = c.delivered_count(l, "append");
+  auto commit = c.eng(l).view().commit;
   c.eng(l).execute(1, one("add a 1"), c.now() + far, c.now());
   c.settle();
-  CHECK(c.delivered_count(l, "append") == appends); // the leader's write is queued
-  REQUIRE(c.complete_write(l));
-  c.settle();
-  CHECK(c.delivered_count(l, "append") == appends + 2);
+  CHECK(c.eng(l).persisting());
+  CHECK(c.delivered_count(l, "append") == appends + 2); // while its own write is queued
   for (std::size_t k = 0; k < 3; ++k) {
     if (k == l)
       continue;
+    // A follower answers only once its own write is durable.
     auto answers = c.delivered_count(k, "append_response");
-    CHECK(c.eng(k).persisting());
+    REQUIRE(c.eng(k).persisting());
     c.settle();
-    CHECK(c.delivered_count(k, "append_response") == answers); // not before its write
+    CHECK(c.delivered_count(k, "append_response") == answers);
     REQUIRE(c.complete_write(k));
     c.settle();
-    CHECK(c.delivered_count(k, "append_response") > answers);
+    CHECK(c.delivered_count(k, "append_response") == answers + 1);
   }
+  // Both followers hold the entry, but the leader's own write is not done:
+  // nobody learns of the commit, nothing is applied, the op waits.
+  for (std::size_t k = 0; k < 3; ++k) {
+    CHECK(c.eng(k).view().applied == commit);
+    if (k != l)
+      CHECK(c.eng(k).view().commit == commit);
+  }
+  CHECK(c.find(l, 1) == nullptr);
+  REQUIRE(c.complete_write(l));
+  as<executed>(c.find(l, 1));
   c.complete_writes = true;
-  as<executed>(c.wait_for(l, 1));
+  c.run_for(millis{1000});
+  for (std::size_t k = 0; k < 3; ++k)
+    CHECK(c.machine(k).values["a"] == 1);
+}
+
+TEST_CASE("a leader that commits alone tells its observer of the commit only after its write") {
+  auto observer = member_id(1);
+  engine_cluster c(2, [&](engine_config& cfg) {
+    cfg.consensus.min_voters = 1;
+    if (cfg.self == observer)
+      cfg.preference = raft::leadership::observer();
+  });
+  REQUIRE(c.elect(1));
+  REQUIRE(c.leader() == 0);
+  c.complete_writes = false;
+  auto appends = c.delivered_count(0, "append");
+  auto commit = c.eng(1).view().commit;
+  c.eng(0).execute(1, one("add a 1"), c.now() + far, c.now());
+  c.settle();
+  // Its one vote commits the entry at once: the append telling so waits
+  // for the leader's write.
+  REQUIRE(c.eng(0).persisting());
+  CHECK(c.delivered_count(0, "append") == appends);
+  CHECK(c.eng(1).view().commit == commit);
+  REQUIRE(c.complete_write(0));
+  as<executed>(c.find(0, 1));
+  c.settle();
+  CHECK(c.delivered_count(0, "append") > appends);
+  c.complete_writes = true;
+  c.run_for(millis{1000});
+  CHECK(c.machine(1).values["a"] == 1);
 }
 
 TEST_CASE("a hard state that moved only its commit index is not a write of its own") {
