@@ -181,7 +181,8 @@ void arm_tick(group_actor* self) {
   self->delayed_send(self, st.cfg.tick, group_tick{++st.tick_generation});
 }
 
-/// Departure on every bond; every operation fails (closed). The actor stops.
+/// Departure on every bond; every operation fails (closed). The actor stops
+/// once no write of its is under way.
 void leave(group_actor* self) {
   auto& st = self->state;
   if (st.closed)
@@ -191,7 +192,29 @@ void leave(group_actor* self) {
   st.bonds->depart();
   st.eng->close(now(self));
   dispatch(self);
-  self->quit();
+  if (!st.eng->persisting())
+    self->quit();
+}
+
+/// The writer's answer to the engine's queued write.
+void on_persisted(group_actor* self, raft::storage_result<bool> written) {
+  auto& st = self->state;
+  st.eng->persisted(std::move(written), now(self));
+  dispatch(self);
+  if (st.closed && !st.eng->persisting())
+    self->quit();
+}
+
+/// From now on the engine's writes go to the node's writer.
+void queue_writes(group_actor* self) {
+  self->state.persister->queue_to([self](write_job job) {
+    self->request(self->state.writer, caf::infinite, std::move(job))
+      .then([self](bool) { on_persisted(self, true); },
+            [self](caf::error& err) {
+              on_persisted(self, unexpected{raft::storage_error{raft::storage_errc::io,
+                                                                self->system().render(err)}});
+            });
+  });
 }
 
 template <class Start>
@@ -319,30 +342,35 @@ expected<group_core, std::string> open_group_core(const group_spawn& spawn,
                                                   std::unique_ptr<group_store> store, millis now) {
   group_core core;
   core.store = std::move(store);
+  core.persister = std::make_unique<group_persister>(core.store);
   core.sink = std::make_unique<raft_log_sink>(log::get("groups"), "group " + spawn.id.short_hex() + ":");
   auto created = engine::create(engine_config_of(spawn, core.sink.get()), core.store->storage(),
-                                *core.store, spawn.setup.make_machine(), now);
+                                *core.persister, spawn.setup.make_machine(), now);
   if (!created)
     return unexpected{"cannot start group " + spawn.id.short_hex() + ": " + created.error().detail};
   core.eng.emplace(std::move(*created));
   return core;
 }
 
-group_handle spawn_group(caf::local_actor* parent, node::node_handle node, group_spawn spawn,
-                         group_core core) {
+group_handle spawn_group(caf::local_actor* parent, node::node_handle node, writer_handle writer,
+                         group_spawn spawn, group_core core) {
   // Arguments travel as shared pointers: CAF 0.17 binds a null reference for
   // spawns without arguments (see spawn_node).
   auto init = [](group_actor* self, node::node_handle node, caf::actor manager,
-                 std::shared_ptr<group_spawn> s, std::shared_ptr<group_core> core) {
+                 writer_handle writer, std::shared_ptr<group_spawn> s,
+                 std::shared_ptr<group_core> core) {
     auto& st = self->state;
     st.log = log::get("groups");
     st.id = s->id;
     st.cfg = s->cfg;
     st.node = std::move(node);
     st.manager = std::move(manager);
+    st.writer = std::move(writer);
     st.store = std::move(core->store);
+    st.persister = std::move(core->persister);
     st.sink = std::move(core->sink);
     st.eng.emplace(std::move(*core->eng));
+    queue_writes(self);
     st.metrics.emplace(s->metrics, s->id);
     st.bonds.emplace(bond_settings_of(*s));
     st.bonds->set_lineage(st.eng->lineage());
@@ -352,6 +380,7 @@ group_handle spawn_group(caf::local_actor* parent, node::node_handle node, group
     return behavior(self);
   };
   auto spawned = parent->spawn<caf::linked>(init, std::move(node), caf::actor_cast<caf::actor>(parent),
+                                            std::move(writer),
                                             std::make_shared<group_spawn>(std::move(spawn)),
                                             std::make_shared<group_core>(std::move(core)));
   return caf::actor_cast<group_handle>(std::move(spawned)); // the actor also takes node events

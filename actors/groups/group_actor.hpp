@@ -12,6 +12,9 @@
 //  - a timer ticks both every `groups_config::tick`;
 // then it carries out what they asked for: frames to the node (Raft and
 // sync messages only on established bonds), answers, view changes.
+// Its engine's writes go to the node's writer (group_writer.hpp); while one
+// is on disk the actor goes on taking inputs, which the next write batches.
+// Closing, it stops once the write under way is done.
 //
 // Bonds are entries of the bond table rather than actors of their own: a
 // frame is handled entirely before its handler returns, which is when the
@@ -29,6 +32,8 @@
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/wire/status.hpp"
 #include "actors/groups/group_api.hpp"
+#include "actors/groups/group_persister.hpp"
+#include "actors/groups/group_writer.hpp"
 #include "actors/groups/group_setup.hpp"
 #include "actors/metrics/registry.hpp"
 #include "actors/node/node_api.hpp"
@@ -65,10 +70,12 @@ struct group_spawn {
   std::shared_ptr<metrics::registry> metrics;
 };
 
-/// What a group actor runs: its store, the engine over it and the sink the
-/// engine logs to (the engine refers to both).
+/// What a group actor runs: its store, the persister that writes to it, the
+/// engine over them and the sink the engine logs to (the engine refers to
+/// the last three).
 struct group_core {
-  std::unique_ptr<group_store> store;
+  std::shared_ptr<group_store> store;
+  std::unique_ptr<group_persister> persister;
   std::unique_ptr<raft::log_sink> sink;
   std::optional<engine> eng;
 };
@@ -83,9 +90,9 @@ expected<group_core, std::string> open_group_core(const group_spawn& spawn,
 
 /// Spawns the actor of one group, linked to `parent` (the groups actor,
 /// which gets its want_link messages). It registers itself with the node as
-/// the handler of its channel.
-group_handle spawn_group(caf::local_actor* parent, node::node_handle node, group_spawn spawn,
-                         group_core core);
+/// the handler of its channel, and writes through `writer`.
+group_handle spawn_group(caf::local_actor* parent, node::node_handle node, writer_handle writer,
+                         group_spawn spawn, group_core core);
 
 } // namespace mosaik::groups
 

@@ -29,7 +29,9 @@ struct group_state {
   groups_config cfg;
   node::node_handle node;
   caf::actor manager; // the groups actor
-  std::unique_ptr<group_store> store;
+  std::shared_ptr<group_store> store;
+  std::unique_ptr<group_persister> persister;
+  writer_handle writer;
   std::unique_ptr<raft::log_sink> sink;
   std::optional<engine> eng;
   std::optional<bond_table> bonds;

@@ -143,7 +143,7 @@ caf::result<join_result> join(self_pointer self, join_group& j) {
   auto core = open_group_core(spawn, std::move(*store), now);
   if (!core)
     return caf::make_error(caf::sec::runtime_error, core.error());
-  auto handle = spawn_group(self, st.node, std::move(spawn), std::move(*core));
+  auto handle = spawn_group(self, st.node, st.writer, std::move(spawn), std::move(*core));
   auto group = caf::actor_cast<caf::actor>(handle);
   self->monitor(group);
   st.groups.emplace(id, group);
@@ -262,6 +262,7 @@ groups_handle spawn_groups(caf::local_actor* parent, node::node_handle node, gro
     st.log = log::get("groups");
     st.setup = std::move(*setup);
     st.node = std::move(node);
+    st.writer = spawn_group_writer(self, st.setup.cfg.stores, st.setup.metrics);
     count_active(self);
     return behavior(self);
   };

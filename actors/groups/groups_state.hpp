@@ -1,6 +1,7 @@
 #pragma once
 // The state of the groups actor (groups_actor.hpp); tests read it.
 
+#include "actors/groups/group_writer.hpp"
 #include "actors/groups/groups_actor.hpp"
 
 #include <caf/actor.hpp>
@@ -32,6 +33,8 @@ struct groups_state {
   /// When each peer a group wanted was last dialled (dials are paced).
   std::map<peer_id, caf::actor_clock::time_point> dialled;
   std::map<group_id, caf::actor> groups;
+  /// Makes the groups' writes durable, several groups' at once.
+  writer_handle writer;
   std::shared_ptr<spdlog::logger> log;
 };
 

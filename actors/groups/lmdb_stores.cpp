@@ -1,5 +1,6 @@
 #include "actors/groups/lmdb_stores.hpp"
 
+#include "actors/core/check.hpp"
 #include "persistence/group_log_store.hpp"
 #include "persistence/node_store.hpp"
 
@@ -20,11 +21,17 @@ public:
 
   const raft::storage& storage() const override { return *log_; }
 
-  raft::storage_result<bool> persist(const raft::ready& rd) override {
+  raft::storage_result<persist_mode> persist(const raft::ready& rd) override {
     if (!rd.snapshot && rd.entries.empty() && !rd.hard && !rd.config)
-      return true;
+      return persist_mode::written;
     persistence::group_write w{log_.get(), rd.entries, rd.hard, rd.snapshot, rd.config};
-    return node_->commit({&w, 1});
+    if (auto r = node_->commit({&w, 1}); !r)
+      return unexpected{r.error()};
+    return persist_mode::written;
+  }
+
+  persistence::group_write share(const durable_write& d) const {
+    return {log_.get(), d.entries, d.hard, d.snapshot, d.config};
   }
 
 private:
@@ -51,6 +58,24 @@ raft::storage_result<std::unique_ptr<group_store>> lmdb_stores::open(const group
   if (!log)
     return unexpected{log.error()};
   return std::unique_ptr<group_store>{std::make_unique<lmdb_group_store>(node_, std::move(*log))};
+}
+
+/// One transaction for all; when it fails, one for each, so that only the
+/// failing writes fail (a failed transaction wrote nothing).
+std::vector<raft::storage_result<bool>> lmdb_stores::commit(std::span<const store_write> writes) {
+  std::vector<persistence::group_write> shares;
+  for (const auto& w : writes) {
+    auto* store = dynamic_cast<lmdb_group_store*>(w.store);
+    MOSAIK_CHECK(store != nullptr && w.write != nullptr, "lmdb_stores: a commit of a store it did not open");
+    shares.push_back(store->share(*w.write));
+  }
+  auto together = node_->commit(shares);
+  if (together || shares.size() == 1)
+    return std::vector<raft::storage_result<bool>>(shares.size(), together);
+  std::vector<raft::storage_result<bool>> results;
+  for (const auto& s : shares)
+    results.push_back(node_->commit({&s, 1}));
+  return results;
 }
 
 } // namespace mosaik::groups

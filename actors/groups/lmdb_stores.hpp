@@ -1,7 +1,8 @@
 #pragma once
 // Group stores in LMDB: one environment per node (persistence/node_store),
 // each group in its own databases. A ready is one durable write
-// transaction (node_store::commit).
+// transaction (node_store::commit); a group commit is one for all the
+// groups in it.
 
 #include "actors/core/groups/group_store.hpp"
 
@@ -20,6 +21,8 @@ public:
   static raft::storage_result<std::shared_ptr<store_provider>> open(const std::filesystem::path& dir);
 
   raft::storage_result<std::unique_ptr<group_store>> open(const group_id& g) override;
+  std::vector<raft::storage_result<bool>> commit(std::span<const store_write> writes) override;
+  bool blocking() const override { return true; }
 
   explicit lmdb_stores(std::shared_ptr<persistence::node_store> node) : node_(std::move(node)) {}
 

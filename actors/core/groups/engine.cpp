@@ -51,13 +51,20 @@ struct engine::impl {
   impl(engine_config c, const raft::storage& store, persister& per, std::unique_ptr<machine> mach,
        raft::raw_node node)
     : cfg(std::move(c)), p(per), m(std::move(mach)), raw(std::move(node)),
-      soft(raw.status().soft), sync(cfg.sync, store), next_id(first_id(cfg.seed)) {}
+      soft(raw.status().soft), written_hard(store.initial_hard_state()), sync(cfg.sync, store),
+      next_id(first_id(cfg.seed)) {}
 
   engine_config cfg;
   persister& p;
   std::unique_ptr<machine> m;
   raft::raw_node raw;
   raft::soft_state soft;
+  /// The hard state last handed to the persister, and a newer one whose
+  /// only change (the commit index) is not written yet.
+  raft::hard_state written_hard;
+  std::optional<raft::hard_state> unwritten_hard;
+  /// The ready whose write the persister queued.
+  std::optional<raft::ready> in_flight;
   op_table ops;
   read_batcher reads;
   sync_driver sync;
@@ -94,7 +101,7 @@ struct engine::impl {
     // No input makes more than a handful of readies (committed entries come
     // in batches of max_apply_bytes): still ready after this many is a bug.
     constexpr std::size_t max_readies = 10000;
-    for (std::size_t k = 0; !stopped; ++k) {
+    for (std::size_t k = 0; !stopped && !in_flight; ++k) {
       if (reads.wants_round()) {
         auto id = next_id++;
         raw.read_index(id);
@@ -111,12 +118,45 @@ struct engine::impl {
     }
   }
 
-  /// One ready, in the contract's order; false when the engine stopped.
+  /// One ready, in the contract's order; false when the engine stopped or
+  /// the ready waits for its write.
   bool handle(raft::ready& rd) {
-    if (auto r = p.persist(rd); !r) {
+    if (!needs_write(rd)) {
+      if (rd.hard)
+        unwritten_hard = rd.hard;
+      return finish(rd);
+    }
+    carry_unwritten_hard(rd);
+    auto r = p.persist(rd);
+    if (!r) {
       stop("persisting a ready: " + r.error().detail);
       return false;
     }
+    if (*r == persist_mode::queued) {
+      in_flight = std::move(rd);
+      return false;
+    }
+    return finish(rd);
+  }
+
+  /// A write takes along the newest hard state, written or not.
+  void carry_unwritten_hard(raft::ready& rd) {
+    if (!rd.hard)
+      rd.hard = unwritten_hard;
+    unwritten_hard.reset();
+    if (rd.hard)
+      written_hard = *rd.hard;
+  }
+
+  /// Whether `rd` has anything to make durable (not a commit index alone).
+  bool needs_write(const raft::ready& rd) const {
+    if (rd.snapshot || !rd.entries.empty() || rd.config)
+      return true;
+    return rd.hard && (rd.hard->term != written_hard.term || rd.hard->vote != written_hard.vote);
+  }
+
+  /// What follows a ready's write; false when the core stopped.
+  bool finish(raft::ready& rd) {
     // The engine never installs a snapshot (a machine cannot be restored
     // yet), so the core never resets the log under it.
     MOSAIK_CHECK(!rd.snapshot, "engine ", cfg.self.short_hex(), ": a ready resets the log to ",
@@ -313,6 +353,20 @@ void engine::query(op_id id, bytes q, consistency c, millis deadline, millis) {
   impl_->query(id, std::move(q), c, deadline);
 }
 
+void engine::persisted(raft::storage_result<bool> written, millis) {
+  auto& s = *impl_;
+  MOSAIK_CHECK(s.in_flight.has_value(), "engine ", s.cfg.self.short_hex(),
+               ": a write completed with none queued");
+  auto rd = std::move(*s.in_flight);
+  s.in_flight.reset();
+  if (!written && !s.stopped)
+    s.stop("persisting a ready: " + written.error().detail);
+  s.input([&] {
+    if (s.finish(rd))
+      s.raw.advance();
+  });
+}
+
 void engine::close(millis) {
   impl_->closed = true;
   impl_->sync.close();
@@ -332,5 +386,6 @@ const raft::raw_node& engine::raft() const { return impl_->raw; }
 const digest& engine::lineage() const { return impl_->raw.lineage(); }
 sync_totals engine::sync() const { return impl_->sync.totals(); }
 bool engine::stopped() const { return impl_->stopped; }
+bool engine::persisting() const { return impl_->in_flight.has_value(); }
 
 } // namespace mosaik::groups

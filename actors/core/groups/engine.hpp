@@ -13,6 +13,17 @@
 // persister failure stops the engine: every operation fails with `storage`
 // and no further input is acted on.
 //
+// A persister may queue a write instead of making it before it returns
+// (the node's writer batches the writes of all its groups into one durable
+// transaction). The ready then waits in the engine until persisted(); the
+// engine goes on taking inputs, and the core gathers what they cause into
+// the next ready, so the writes batch themselves: every proposal and
+// append that arrives while one write is on disk goes into the next.
+// A hard state that moved only its commit index is not a write of its own:
+// nothing needs the commit index back after a crash (a restarted member
+// replays what its store says is committed and learns the rest from its
+// leader), so it goes to disk with the next write.
+//
 // Operations (operations.hpp):
 //  - feed / execute propose each command (forwarded by the core when a
 //    follower); a feed ends when the leader assigned every index, an
@@ -75,12 +86,18 @@ struct engine_config {
   log_replay_config sync;
 };
 
+enum class persist_mode {
+  written, // durable before persist() returned
+  queued,  // durable once the caller calls engine::persisted()
+};
+
 /// Writes one ready's durable part (raw_node.hpp: snapshot, entries, hard
-/// state, configuration) atomically and durably before returning.
+/// state, configuration) atomically and durably, before returning or, when
+/// it answers `queued`, later (it copies what it needs: the ready may move).
 class persister {
 public:
   virtual ~persister() = default;
-  virtual raft::storage_result<bool> persist(const raft::ready& rd) = 0;
+  virtual raft::storage_result<persist_mode> persist(const raft::ready& rd) = 0;
 };
 
 struct engine_output {
@@ -126,6 +143,9 @@ public:
   void query(op_id id, bytes q, consistency c, millis deadline, millis now);
   /// Fails every operation in flight (closed); later ones fail at once.
   void close(millis now);
+  /// The write the persister queued is durable (or failed: the engine
+  /// stops). Only while persisting().
+  void persisted(raft::storage_result<bool> written, millis now);
 
   // -- output ----------------------------------------------------------------
   engine_output take_output();
@@ -137,6 +157,8 @@ public:
   const digest& lineage() const;
   sync_totals sync() const;
   bool stopped() const;
+  /// A queued write is outstanding.
+  bool persisting() const;
 
 private:
   struct impl;

@@ -2,18 +2,24 @@
 
 namespace mosaik::groups {
 
-raft::storage_result<bool> store_persister::persist(const raft::ready& rd) {
-  if (rd.snapshot)
-    if (auto r = store_.reset_to_snapshot(*rd.snapshot); !r)
+raft::storage_result<persist_mode> store_persister::persist(const raft::ready& rd) {
+  if (auto r = write(durable_part(rd)); !r)
+    return unexpected{r.error()};
+  return persist_mode::written;
+}
+
+raft::storage_result<bool> store_persister::write(const durable_write& w) {
+  if (w.snapshot)
+    if (auto r = store_.reset_to_snapshot(*w.snapshot); !r)
       return r;
-  if (!rd.entries.empty())
-    if (auto r = store_.append(rd.entries); !r)
+  if (!w.entries.empty())
+    if (auto r = store_.append(w.entries); !r)
       return r;
-  if (rd.hard)
-    if (auto r = store_.save_hard_state(*rd.hard); !r)
+  if (w.hard)
+    if (auto r = store_.save_hard_state(*w.hard); !r)
       return r;
-  if (rd.config)
-    if (auto r = store_.save_configuration(*rd.config); !r)
+  if (w.config)
+    if (auto r = store_.save_configuration(*w.config); !r)
       return r;
   if (sync_)
     sync_();

@@ -46,11 +46,27 @@ expected<bytes, std::string> counter_machine::query(byte_view q) const {
   return to_bytes(std::to_string(it == values.end() ? 0 : it->second));
 }
 
-raft::storage_result<bool> test_persister::persist(const raft::ready& rd) {
+raft::storage_result<persist_mode> test_persister::persist(const raft::ready& rd) {
   if (fail)
     return unexpected{raft::storage_error{raft::storage_errc::io, "injected failure"}};
   ++persisted;
-  return inner_.persist(rd);
+  entries_per_write.push_back(rd.entries.size());
+  if (!queue)
+    return inner_.persist(rd);
+  if (pending)
+    throw std::logic_error("test_persister: a second write while one is queued");
+  pending = durable_part(rd);
+  return persist_mode::queued;
+}
+
+bool test_persister::complete() {
+  if (!pending)
+    return false;
+  auto w = std::move(*pending);
+  pending.reset();
+  if (auto r = inner_.write(w); !r)
+    throw std::logic_error("test_persister: " + r.error().detail);
+  return true;
 }
 
 engine_cluster::engine_cluster(std::size_t n, std::function<void(engine_config&)> tweak)
@@ -113,11 +129,22 @@ bool engine_cluster::linked(std::size_t a, std::size_t b) const {
   return !cut_.contains({a, b}) && !cut_.contains({b, a});
 }
 
+bool engine_cluster::complete_write(std::size_t k) {
+  if (!at(k).persister.complete())
+    return false;
+  eng(k).persisted(true, now_);
+  collect(k);
+  return true;
+}
+
 void engine_cluster::settle() {
   for (int round = 0; round < 100000; ++round) {
-    for (std::size_t k = 0; k < size(); ++k)
+    bool wrote = false;
+    for (std::size_t k = 0; k < size(); ++k) {
+      wrote = (complete_writes && complete_write(k)) || wrote;
       collect(k);
-    if (queue_.empty() && sync_queue_.empty())
+    }
+    if (queue_.empty() && sync_queue_.empty() && !wrote)
       return;
     auto syncs = std::move(sync_queue_);
     sync_queue_.clear();
@@ -213,6 +240,7 @@ void engine_cluster::restart(std::size_t k) {
   eng(k).close(now_);
   collect(k);
   at(k).eng.reset();
+  at(k).persister.pending.reset(); // a write not yet durable is lost
   for (std::size_t other = 0; other < size(); ++other)
     if (other != k)
       eng(other).bond_lost(member_id(k), now_);

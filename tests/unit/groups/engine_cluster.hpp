@@ -44,13 +44,21 @@ public:
 };
 
 /// Writes through a store_persister (syncing the memory_storage) until
-/// `fail` is set; then every persist fails with an io error.
+/// `fail` is set; then every persist fails with an io error. With `queue`
+/// set it queues each write, as a group actor's persister does, until
+/// complete() writes it.
 class test_persister final : public persister {
 public:
   explicit test_persister(raft::memory_storage& s) : inner_(s, [&s] { s.sync(); }) {}
-  raft::storage_result<bool> persist(const raft::ready& rd) override;
+  raft::storage_result<persist_mode> persist(const raft::ready& rd) override;
+  /// Writes the queued write; false when none is queued.
+  bool complete();
   bool fail = false;
+  bool queue = true;
   std::size_t persisted = 0;
+  /// The entries of every write, in order.
+  std::vector<std::size_t> entries_per_write;
+  std::optional<durable_write> pending;
 
 private:
   store_persister inner_;
@@ -79,8 +87,14 @@ public:
   engine& eng(std::size_t k) { return *at(k).eng; }
   counter_machine& machine(std::size_t k) { return *at(k).machine; }
 
-  /// Delivers messages (and collects outputs) until nothing moves.
+  /// Delivers messages and completes queued writes (collecting outputs)
+  /// until nothing moves.
   void settle();
+  /// Whether settle() completes the queued writes; when not, a test
+  /// completes them with complete_write().
+  bool complete_writes = true;
+  /// Member k's queued write becomes durable; false when none is queued.
+  bool complete_write(std::size_t k);
   /// Advances time by `d` in ticks, ticking every engine and settling after
   /// each tick.
   void run_for(millis d);

@@ -193,22 +193,30 @@ TEST_CASE("a persister failure fails the operations waiting on the member") {
   engine_cluster c(3);
   REQUIRE(c.elect(3));
   auto l = c.leader();
+  c.complete_writes = false;
   c.eng(l).execute(1, two(), c.now() + far, c.now());
   c.eng(l).query(2, to_bytes("a"), consistency::strong, c.now() + far, c.now());
-  // Both wait on the followers; the next ready's write fails.
+  c.eng(l).execute(3, {to_bytes("add c 1")}, c.now() + far, c.now());
+  // Op 1's entries are on disk and go out; the next write (op 3's entries
+  // and the read's round) fails.
   c.at(l).persister.fail = true;
-  c.run_for(millis{1000});
+  REQUIRE(c.complete_write(l));
   CHECK(c.eng(l).stopped());
+  c.complete_writes = true;
+  c.run_for(millis{1000});
   // The entries reached the followers before the write failed: the next
   // leader may commit them, so the outcome is unknown, not "storage".
   const auto& maybe = as<failed>(c.find(l, 1)).failure;
   CHECK_FALSE(is_definite(maybe.code));
   CHECK(maybe.detail.rfind("persisting a ready", 0) == 0);
   CHECK(as<failed>(c.find(l, 2)).failure.code == op_errc::storage);
+  as<failed>(c.find(l, 3));
   c.run_for(millis{10000}); // the other two elect a leader of their own
   for (std::size_t k = 0; k < 3; ++k)
-    if (k != l)
+    if (k != l) {
       CHECK(c.machine(k).values["a"] == 1); // committed after all
+      CHECK(c.machine(k).values["c"] == 0); // never left the old leader
+    }
 }
 
 TEST_CASE("an endless ready loop and a reused op id are checked failures") {
