@@ -128,10 +128,18 @@ void feed_sink(producer_actor* self) {
         self->state.undelivered.busy = false;
         feed_sink(self);
       },
-      [self](caf::error&) {
-        // Gone: later undelivered datums are let go (and counted).
-        self->state.undelivered.busy = false;
-        self->state.undelivered.sink = nullptr;
+      [self](caf::error& err) {
+        // Any answer lets the next go; a sink gone lets later ones go
+        // (counted as dropped).
+        auto& q = self->state.undelivered;
+        q.busy = false;
+        if (err == caf::sec::request_receiver_down) {
+          q.sink = nullptr;
+          q.dropped += q.datums.size();
+          q.datums.clear();
+          q.bytes = 0;
+        } else
+          feed_sink(self);
       });
 }
 

@@ -42,7 +42,7 @@ caf::behavior undelivered_sink(caf::event_based_actor* self, std::shared_ptr<sin
     [=](release_sink) {
       rec->hold = false;
       for (auto& rp : rec->held)
-        rp.deliver(caf::unit);
+        rp.deliver(true); // any answer lets the next batch go
       rec->held.clear();
     },
   };
