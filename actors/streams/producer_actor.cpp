@@ -191,6 +191,11 @@ void carry_out(producer_actor* self) {
   st.metrics->update(st.eng->counters(), st.eng->subscriptions());
 }
 
+void pop_waiting(producer_state& st) {
+  st.waiting_bytes -= st.waiting.front().datum->size();
+  st.waiting.pop_front();
+}
+
 /// Sends waiting publishes, in order, while the stream takes them.
 void retry_waiting(producer_actor* self) {
   auto& st = self->state;
@@ -200,7 +205,7 @@ void retry_waiting(producer_actor* self) {
     if (out.status == send_status::offline || out.status == send_status::full)
       return;
     w.rp.deliver(publish_result{out.status, out.seq, out.returned});
-    st.waiting.pop_front();
+    pop_waiting(st);
   }
 }
 
@@ -211,8 +216,8 @@ void expire_waiting(producer_actor* self) {
   while (!st.waiting.empty() && st.waiting.front().deadline <= t) {
     auto& w = st.waiting.front();
     auto status = st.eng->online() ? send_status::full : send_status::offline;
-    w.rp.deliver(publish_result{status, 0, std::move(w.datum)});
-    st.waiting.pop_front();
+    w.rp.deliver(publish_result{status, 0, w.datum});
+    pop_waiting(st);
   }
 }
 
@@ -243,9 +248,14 @@ caf::result<publish_result> on_publish(producer_actor* self, publish& p) {
       return publish_result{out.status, out.seq, out.returned};
     }
   }
-  if (st.waiting.size() >= producer_state::max_waiting)
+  // Waiting publishes are the producer's input queue: bounded in number
+  // and, like a subscription's queue, in bytes (the first always waits).
+  auto size = p.datum->size();
+  if (st.waiting.size() >= producer_state::max_waiting
+      || (!st.waiting.empty() && st.waiting_bytes + size > st.eng->config().options.buffer_bytes))
     return publish_result{send_status::full, 0, std::move(p.datum)};
   auto rp = self->make_response_promise<publish_result>();
+  st.waiting_bytes += size;
   st.waiting.push_back({std::move(p.datum), now(self) + p.timeout, rp});
   arm_timer(self);
   return rp;

@@ -7,7 +7,9 @@
 //   publish{d, wait, timeout}  -> publish_result  sent (with its sequence number), or why
 //                                                 not with the datum handed back; with
 //                                                 `wait`, offline and full wait (in order)
-//                                                 up to the timeout
+//                                                 up to the timeout: at most 4096, holding
+//                                                 at most buffer_bytes (but for the first);
+//                                                 past that `full` at once
 //   publish_many{ds}           -> publish_many_result  at once, in order, as many as the
 //                                                 stream takes: how many were sent (their
 //                                                 sequence numbers consecutive from

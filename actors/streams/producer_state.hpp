@@ -60,8 +60,10 @@ struct producer_state {
   node::node_handle node;
   stream_id stream;
   std::map<peer_id, peer_description> catalog;
-  /// Waiting publishes in arrival order (at most max_waiting).
+  /// Waiting publishes in arrival order (at most max_waiting, and
+  /// options.buffer_bytes bytes of datums but for the first).
   std::deque<waiting_publish> waiting;
+  std::size_t waiting_bytes = 0;
   std::vector<caf::actor> watchers;
   std::map<peer_id, outbox> outboxes;
   std::uint64_t next_outbox_id = 0;

@@ -201,3 +201,21 @@ TEST_CASE("sim streams: a full link holds frames in the producer's outbox and ev
   CHECK(i.outboxes.peak_bytes < window.receive_window_bytes + size);
   CHECK(c.counter(0, "mosaik.network.link.frames.dropped", {{"cause", "link_full"}}) >= i.outboxes.refused);
 }
+
+TEST_CASE("sim streams: waiting publishes are bounded in bytes and the next is full at once") {
+  cluster c{1, 25};
+  c.start_all();
+  streams::producer_options o;
+  o.buffer_bytes = 1000;
+  auto p = c.produce(0, producer_setup(o)); // offline: no consumer
+  std::vector<testing::reply<streams::publish_result>> waits;
+  for (std::uint64_t k = 1; k <= 3; ++k)
+    waits.push_back(c.request<streams::publish_result>(0, p, streams::publish{padded(k, 400), true, 5000ms}));
+  c.run(100ms);
+  CHECK_FALSE(waits[0]->has_value()); // 400 bytes wait
+  CHECK_FALSE(waits[1]->has_value()); // 800
+  REQUIRE(waits[2]->has_value());     // 1200 would pass 1000
+  CHECK(answer(c, waits[2]).status == streams::send_status::full);
+  CHECK(answer(c, waits[0]).status == streams::send_status::offline); // at its timeout
+  CHECK(answer(c, waits[1]).status == streams::send_status::offline);
+}
