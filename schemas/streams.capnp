@@ -18,6 +18,9 @@ struct Subscribe {
   stream @2 :Ids.Id;         # 32-byte id of the stream it wants
   criteria @3 :Criteria;     # which datums; all for now
   initialCredit @4 :UInt64;  # datums the producer may send before a Credit
+  countsBytes @5 :Bool;      # the consumer counts credit in payload bytes too
+                             # (false: an older consumer, datums only)
+  initialCreditBytes @6 :UInt64;  # with countsBytes: bytes the producer may send before a Credit
 }
 
 struct Accepted {
@@ -35,6 +38,8 @@ struct Batch {
 struct Credit {
   subscription @0 :UInt64;
   datums @1 :UInt64;         # more datums the producer may send, at least 1
+  bytes @2 :UInt64;          # more payload bytes (for a consumer that counts them);
+                             # a datum goes while the byte credit is positive
 }
 
 struct Close {

@@ -83,12 +83,21 @@ void carry_out(consumer_actor* self) {
   notify_if_changed(self);
 }
 
+/// What the application took from one producer: datums and their bytes.
+struct taken {
+  std::uint64_t datums = 0;
+  std::uint64_t bytes = 0;
+};
+using taken_map = std::map<peer_id, taken>;
+
 /// Takes at most `max` datums and every gap; `consumed` counts them per
 /// producer, for the credit.
-received take(consumer_state& st, std::size_t max, std::map<peer_id, std::uint64_t>& consumed) {
+received take(consumer_state& st, std::size_t max, taken_map& consumed) {
   received out;
   while (!st.ready.empty() && out.datums.size() < std::max<std::size_t>(max, 1)) {
-    ++consumed[st.ready.front().producer];
+    auto& t = consumed[st.ready.front().producer];
+    ++t.datums;
+    t.bytes += st.ready.front().datum->size();
     out.datums.push_back(std::move(st.ready.front()));
     st.ready.pop_front();
   }
@@ -96,9 +105,9 @@ received take(consumer_state& st, std::size_t max, std::map<peer_id, std::uint64
   return out;
 }
 
-void grant(consumer_actor* self, const std::map<peer_id, std::uint64_t>& consumed) {
-  for (const auto& [producer, n] : consumed)
-    self->state.eng->consumed(producer, n);
+void grant(consumer_actor* self, const taken_map& consumed) {
+  for (const auto& [producer, t] : consumed)
+    self->state.eng->consumed(producer, t.datums, t.bytes);
   carry_out(self);
 }
 
@@ -111,7 +120,7 @@ void push_to_sink(consumer_actor* self);
 /// Answers waiting pulls and feeds the sink with what arrived.
 void serve(consumer_actor* self) {
   auto& st = self->state;
-  std::map<peer_id, std::uint64_t> consumed;
+  taken_map consumed;
   while (!st.pulls.empty() && has_news(st)) {
     st.pulls.front().rp.deliver(take(st, st.pulls.front().max, consumed));
     st.pulls.pop_front();
@@ -125,7 +134,7 @@ void push_to_sink(consumer_actor* self) {
   auto& st = self->state;
   if (!st.sink || st.sink_busy || !has_news(st))
     return;
-  std::map<peer_id, std::uint64_t> consumed;
+  taken_map consumed;
   auto batch = take(st, st.sink_max, consumed);
   st.sink_busy = true;
   auto done = [self, consumed] {
@@ -165,7 +174,7 @@ void expire_pulls(consumer_actor* self) {
 caf::result<received> on_pull(consumer_actor* self, const next_batch& n) {
   auto& st = self->state;
   if (has_news(st)) {
-    std::map<peer_id, std::uint64_t> consumed;
+    taken_map consumed;
     auto out = take(st, n.max, consumed);
     grant(self, consumed);
     arm_timer(self);

@@ -9,6 +9,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <algorithm>
+
 namespace mosaik::streams {
 
 namespace {
@@ -49,6 +51,11 @@ void log_end(producer_state& st, const subscription_end& e) {
               e.by_consumer ? ", by the consumer" : "");
 }
 
+std::size_t payload_of(const stream_message& m) {
+  auto* b = std::get_if<batch>(&m);
+  return b == nullptr ? 0 : b->payload_bytes();
+}
+
 /// Hands the next message of `to` to the node, if none is out; `full`
 /// keeps it for link_writable, a lost link drops the rest (the engine ends
 /// its subscriptions on link_down).
@@ -75,9 +82,11 @@ void drain(producer_actor* self, const peer_id& to) {
         if (out == node::send_outcome::not_linked)
           return (void) boxes.erase(b);
         if (out == node::send_outcome::full) {
+          ++self->state.outbox_totals.refused;
           b->second.at = outbox::state::blocked;
           return;
         }
+        b->second.bytes -= payload_of(b->second.messages.front());
         b->second.messages.pop_front();
         b->second.at = outbox::state::idle;
         drain(self, to);
@@ -103,6 +112,60 @@ void send_outboxes(producer_actor* self) {
   st.outboxes.clear();
 }
 
+/// Sends the waiting undelivered datums to the sink, if it is not busy.
+void feed_sink(producer_actor* self) {
+  auto& q = self->state.undelivered;
+  if (!q.sink || q.busy || (q.datums.empty() && q.dropped_since_last == 0))
+    return;
+  undelivered_batch b{self->state.stream, {q.datums.begin(), q.datums.end()}, q.dropped_since_last};
+  q.datums.clear();
+  q.bytes = 0;
+  q.dropped_since_last = 0;
+  q.busy = true;
+  self->request(q.sink, caf::infinite, std::move(b))
+    .then(
+      [self] {
+        self->state.undelivered.busy = false;
+        feed_sink(self);
+      },
+      [self](caf::error& err) {
+        // Any answer lets the next go; a sink gone lets later ones go
+        // (counted as dropped).
+        auto& q = self->state.undelivered;
+        q.busy = false;
+        if (err == caf::sec::request_receiver_down) {
+          q.sink = nullptr;
+          q.dropped += q.datums.size();
+          q.datums.clear();
+          q.bytes = 0;
+        } else
+          feed_sink(self);
+      });
+}
+
+/// Queues undelivered datums for the sink, bounded like a subscription's
+/// queue: the oldest go first.
+void keep_undelivered(producer_actor* self, std::vector<shared_datum>& datums) {
+  auto& st = self->state;
+  auto& q = st.undelivered;
+  const auto& o = st.eng->config().options;
+  for (auto& d : datums) {
+    if (!q.sink) {
+      ++q.dropped;
+      continue;
+    }
+    q.bytes += d->size();
+    q.datums.push_back(std::move(d));
+    while (q.datums.size() > o.buffer_size || (q.datums.size() > 1 && q.bytes > o.buffer_bytes)) {
+      q.bytes -= q.datums.front()->size();
+      q.datums.pop_front();
+      ++q.dropped_since_last;
+      ++q.dropped;
+    }
+  }
+  feed_sink(self);
+}
+
 /// Sends what the engine asked for, tells watchers of changes.
 void carry_out(producer_actor* self) {
   auto& st = self->state;
@@ -111,8 +174,14 @@ void carry_out(producer_actor* self) {
     auto [box, fresh] = st.outboxes.try_emplace(m.to);
     if (fresh)
       box->second.id = ++st.next_outbox_id;
+    box->second.bytes += payload_of(m.msg);
     box->second.messages.push_back(std::move(m.msg));
+    auto& peak = st.outbox_totals;
+    peak.peak_messages = std::max(peak.peak_messages, box->second.messages.size());
+    peak.peak_bytes = std::max(peak.peak_bytes, box->second.bytes);
   }
+  if (!out.undelivered.empty())
+    keep_undelivered(self, out.undelivered);
   for (const auto& m : out.messages)
     drain(self, m.to);
   for (const auto& e : out.ended)
@@ -120,6 +189,11 @@ void carry_out(producer_actor* self) {
   if (!out.online_edges.empty() || !out.ended.empty())
     notify(self);
   st.metrics->update(st.eng->counters(), st.eng->subscriptions());
+}
+
+void pop_waiting(producer_state& st) {
+  st.waiting_bytes -= st.waiting.front().datum->size();
+  st.waiting.pop_front();
 }
 
 /// Sends waiting publishes, in order, while the stream takes them.
@@ -131,7 +205,7 @@ void retry_waiting(producer_actor* self) {
     if (out.status == send_status::offline || out.status == send_status::full)
       return;
     w.rp.deliver(publish_result{out.status, out.seq, out.returned});
-    st.waiting.pop_front();
+    pop_waiting(st);
   }
 }
 
@@ -142,8 +216,8 @@ void expire_waiting(producer_actor* self) {
   while (!st.waiting.empty() && st.waiting.front().deadline <= t) {
     auto& w = st.waiting.front();
     auto status = st.eng->online() ? send_status::full : send_status::offline;
-    w.rp.deliver(publish_result{status, 0, std::move(w.datum)});
-    st.waiting.pop_front();
+    w.rp.deliver(publish_result{status, 0, w.datum});
+    pop_waiting(st);
   }
 }
 
@@ -174,9 +248,14 @@ caf::result<publish_result> on_publish(producer_actor* self, publish& p) {
       return publish_result{out.status, out.seq, out.returned};
     }
   }
-  if (st.waiting.size() >= producer_state::max_waiting)
+  // Waiting publishes are the producer's input queue: bounded in number
+  // and, like a subscription's queue, in bytes (the first always waits).
+  auto size = p.datum->size();
+  if (st.waiting.size() >= producer_state::max_waiting
+      || (!st.waiting.empty() && st.waiting_bytes + size > st.eng->config().options.buffer_bytes))
     return publish_result{send_status::full, 0, std::move(p.datum)};
   auto rp = self->make_response_promise<publish_result>();
+  st.waiting_bytes += size;
   st.waiting.push_back({std::move(p.datum), now(self) + p.timeout, rp});
   arm_timer(self);
   return rp;
@@ -219,7 +298,8 @@ void on_input(producer_actor* self, const stream_input& in) {
 }
 
 producer_info info_of(const producer_state& st) {
-  return {st.stream, st.eng->online(), st.eng->consumers(), st.eng->counters()};
+  return {st.stream, st.eng->online(), st.eng->consumers(), st.eng->counters(), st.outbox_totals,
+          st.undelivered.dropped};
 }
 
 bool close(producer_actor* self) {
@@ -283,9 +363,10 @@ producer_handle spawn_producer(caf::local_actor* parent, node::node_handle node,
     st.node = std::move(node);
     st.stream = s->setup.stream;
     st.metrics.emplace(s->metrics, st.stream);
+    st.undelivered.sink = s->setup.undelivered;
     st.eng.emplace(producer_config{s->network, s->setup.stream, s->setup.options,
                                    std::move(s->setup.require), std::move(s->setup.online_when),
-                                   s->epoch});
+                                   s->epoch, st.undelivered.sink != nullptr});
     on_catalog(self, catalog_changed{s->catalog});
     return behavior(self);
   };

@@ -7,7 +7,9 @@
 //   publish{d, wait, timeout}  -> publish_result  sent (with its sequence number), or why
 //                                                 not with the datum handed back; with
 //                                                 `wait`, offline and full wait (in order)
-//                                                 up to the timeout
+//                                                 up to the timeout: at most 4096, holding
+//                                                 at most buffer_bytes (but for the first);
+//                                                 past that `full` at once
 //   publish_many{ds}           -> publish_many_result  at once, in order, as many as the
 //                                                 stream takes: how many were sent (their
 //                                                 sequence numbers consecutive from
@@ -19,6 +21,13 @@
 //                                                 every change of online or subscriptions
 //   close_producer{}           -> bool            graceful_shutdown to every consumer; the
 //                                                 stream leaves the local entry; the actor quits
+//
+// The undelivered sink (producer_setup::undelivered) gets undelivered_batch
+// as requests, one at a time: its answer (any) lets the next go. While it
+// has not answered, the datums wait in the producer, bounded like one
+// subscription's queue (buffer_size datums, buffer_bytes bytes); past that
+// the oldest are dropped, counted in the next batch's `dropped` and in
+// producer_info. A slow sink never holds back send or the consumers.
 
 #include "actors/core/ids/ids.hpp"
 #include "actors/core/streams/producer_engine.hpp"
@@ -63,11 +72,31 @@ struct publish_many_result {
 
 struct get_producer_info {};
 
+/// The frames held for consumers' nodes whose link was full.
+struct outbox_stats {
+  /// Times the node answered `full` (a frame held for link_writable).
+  std::uint64_t refused = 0;
+  /// The most messages, and batch payload bytes, one outbox held.
+  std::size_t peak_messages = 0;
+  std::size_t peak_bytes = 0;
+};
+
 struct producer_info {
   stream_id stream;
   bool online = false;
   std::vector<producer_channel> channels;
   producer_counters counters;
+  outbox_stats outboxes{};
+  /// Undelivered datums dropped because the sink was slow (or gone).
+  std::uint64_t undelivered_dropped = 0;
+};
+
+/// To the undelivered sink: sent datums no subscription took, in order.
+struct undelivered_batch {
+  stream_id stream;
+  std::vector<shared_datum> datums;
+  /// Dropped since the previous batch (the sink was slow).
+  std::uint64_t dropped = 0;
 };
 
 struct watch_producer {
@@ -99,3 +128,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::producer_info)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::watch_producer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::producer_event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::close_producer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(mosaik::streams::undelivered_batch)

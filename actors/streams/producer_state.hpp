@@ -39,6 +39,18 @@ struct outbox {
   enum class state : std::uint8_t { idle, sending, blocked } at = state::idle;
   /// Tells a reply for an outbox of a previous link from one for this.
   std::uint64_t id = 0;
+  /// Batch payload bytes in `messages`.
+  std::size_t bytes = 0;
+};
+
+/// Datums for the undelivered sink while it has not answered the last.
+struct undelivered_queue {
+  caf::actor sink;
+  std::deque<shared_datum> datums;
+  std::size_t bytes = 0;
+  std::uint64_t dropped_since_last = 0;
+  std::uint64_t dropped = 0;
+  bool busy = false;
 };
 
 struct producer_state {
@@ -48,11 +60,15 @@ struct producer_state {
   node::node_handle node;
   stream_id stream;
   std::map<peer_id, peer_description> catalog;
-  /// Waiting publishes in arrival order (at most max_waiting).
+  /// Waiting publishes in arrival order (at most max_waiting, and
+  /// options.buffer_bytes bytes of datums but for the first).
   std::deque<waiting_publish> waiting;
+  std::size_t waiting_bytes = 0;
   std::vector<caf::actor> watchers;
   std::map<peer_id, outbox> outboxes;
   std::uint64_t next_outbox_id = 0;
+  outbox_stats outbox_totals;
+  undelivered_queue undelivered;
   bool flush_queued = false;
   bool timer_armed = false;
   std::optional<producer_metrics> metrics;

@@ -5,7 +5,8 @@
 // blocking call there would wait for a clock nobody advances.
 //
 //   auto ticks = net.produce<tick>(10s).value();        // producer<tick>
-//   ticks.when_online(5s);
+//   ticks.when_online(5s);                              // also when_offline, when_subscribed(n),
+//                                                       // when_unsubscribed, is_online
 //   if (auto sent = ticks.send(t, 1s); !sent) ...;      // waits for online and room
 //   auto in = net.consume<tick>(10s).value();           // consumer<tick>
 //   auto got = in.recv(1s);                 // expected<consumer<tick>::batch, stream_error>
@@ -104,8 +105,31 @@ public:
   expected<streams::producer_event, stream_error> when_online(caf::timespan timeout) const {
     return when([](const streams::producer_event& e) { return e.online; }, timeout);
   }
+  expected<streams::producer_event, stream_error> when_offline(caf::timespan timeout) const {
+    return when([](const streams::producer_event& e) { return !e.online; }, timeout);
+  }
   expected<streams::producer_event, stream_error> when_subscribed(std::size_t n, caf::timespan timeout) const {
     return when([n](const streams::producer_event& e) { return e.subscriptions >= n; }, timeout);
+  }
+  /// No consumer subscribed (FEATURES 5.6 `unsubscribed()`).
+  expected<streams::producer_event, stream_error> when_unsubscribed(caf::timespan timeout) const {
+    return when([](const streams::producer_event& e) { return e.subscriptions == 0; }, timeout);
+  }
+  expected<bool, stream_error> is_online(caf::timespan timeout) const {
+    auto i = info(timeout);
+    if (!i)
+      return unexpected{i.error()};
+    return i->online;
+  }
+
+  /// The values of what the undelivered sink (producer_setup::undelivered)
+  /// received; every datum was encoded by a producer<T>.
+  static std::vector<T> values_of(const streams::undelivered_batch& b) {
+    std::vector<T> out;
+    for (const auto& d : b.datums)
+      if (auto v = value_codec<T>::decode(*d))
+        out.push_back(std::move(*v));
+    return out;
   }
 
   expected<streams::producer_info, stream_error> info(caf::timespan timeout) const {
@@ -183,9 +207,24 @@ public:
     return streams::detail::when<streams::consumer_event, streams::watch_consumer>(
       *sys_, handle_, [](const auto& e) { return e.online; }, timeout);
   }
+  expected<streams::consumer_event, stream_error> when_offline(caf::timespan timeout) const {
+    return streams::detail::when<streams::consumer_event, streams::watch_consumer>(
+      *sys_, handle_, [](const auto& e) { return !e.online; }, timeout);
+  }
   expected<streams::consumer_event, stream_error> when_connected(std::size_t n, caf::timespan timeout) const {
     return streams::detail::when<streams::consumer_event, streams::watch_consumer>(
       *sys_, handle_, [n](const auto& e) { return e.connected >= n; }, timeout);
+  }
+  /// No producer connected (FEATURES 5.6 `unsubscribed()`).
+  expected<streams::consumer_event, stream_error> when_unsubscribed(caf::timespan timeout) const {
+    return streams::detail::when<streams::consumer_event, streams::watch_consumer>(
+      *sys_, handle_, [](const auto& e) { return e.connected == 0; }, timeout);
+  }
+  expected<bool, stream_error> is_online(caf::timespan timeout) const {
+    auto i = info(timeout);
+    if (!i)
+      return unexpected{i.error()};
+    return i->online;
   }
 
   expected<streams::consumer_info, stream_error> info(caf::timespan timeout) const {

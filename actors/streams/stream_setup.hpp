@@ -10,6 +10,8 @@
 #include "actors/core/streams/stream_def.hpp"
 #include "actors/metrics/registry.hpp"
 
+#include <caf/actor.hpp>
+
 #include <cstdint>
 #include <memory>
 
@@ -21,6 +23,10 @@ struct producer_setup {
   /// Consumer admission; empty accepts every peer of the catalog.
   peer_predicate require;
   channel_conditions online_when = subscribed();
+  /// FEATURES 5.2 `with_undelivered_sink`: receives every sent datum that
+  /// reached no subscription, as undelivered_batch requests
+  /// (producer_api.hpp); none: they are let go.
+  caf::actor undelivered{};
 
   static producer_setup of(const stream_def& d) { return {d.id(), d.producer, {}, subscribed()}; }
 };

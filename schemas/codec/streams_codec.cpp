@@ -33,6 +33,8 @@ struct stream_writer {
     out.setStream(as_capnp(s.stream.view()));
     out.initCriteria();
     out.setInitialCredit(s.initial_credit);
+    out.setCountsBytes(s.initial_credit_bytes.has_value());
+    out.setInitialCreditBytes(s.initial_credit_bytes.value_or(0));
   }
   void operator()(const accepted& a) {
     auto out = b.initAccepted();
@@ -52,6 +54,7 @@ struct stream_writer {
     auto out = b.initCredit();
     out.setSubscription(c.sub);
     out.setDatums(c.datums);
+    out.setBytes(c.bytes);
   }
   void operator()(const stream_close& c) { write_close(b.initClose(), c.sub, c.code, c.detail); }
   void operator()(const unsubscribe& u) {
@@ -75,8 +78,11 @@ result<stream_message> read_subscribe(schema::Subscribe::Reader r) {
   auto stream = read_id<stream_id>(r.getStream(), "subscribe.stream");
   if (!stream)
     return unexpected{stream.error()};
+  std::optional<std::uint64_t> bytes;
+  if (r.getCountsBytes())
+    bytes = r.getInitialCreditBytes();
   return stream_message{subscribe{r.getSubscription(), *network, *stream, criteria{},
-                                  r.getInitialCredit()}};
+                                  r.getInitialCredit(), bytes}};
 }
 
 result<stream_message> read_accepted(schema::Accepted::Reader r) {
@@ -110,7 +116,7 @@ result<stream_message> read_batch(schema::Batch::Reader r) {
 result<stream_message> read_credit(schema::Credit::Reader r) {
   if (r.getDatums() == 0)
     return bad_field("credit.datums must be at least 1");
-  return stream_message{credit{r.getSubscription(), r.getDatums()}};
+  return stream_message{credit{r.getSubscription(), r.getDatums(), r.getBytes()}};
 }
 
 template <class T>

@@ -19,10 +19,10 @@ using codec::decode_errc;
 namespace {
 
 std::vector<stream_message> every_message() {
-  return {subscribe{0x1234, network_id::from("net"), stream_id::from("ticks"), criteria{}, 1024},
+  return {subscribe{0x1234, network_id::from("net"), stream_id::from("ticks"), criteria{}, 1024, 16u << 20},
           accepted{0x1234, 99, 17},
           batch{0x1234, 17, {make_datum({1, 2, 3}), make_datum({}), make_datum(bytes(300, 7))}},
-          credit{0x1234, 512},
+          credit{0x1234, 512, 65536},
           stream_close{0x1234, close_code::too_slow, "1024 datums queued"},
           unsubscribe{0x1234, close_code::cancelled, "the consumer is closing"}};
 }
@@ -65,6 +65,22 @@ TEST_CASE("streams codec: every message kind round-trips") {
     CHECK(kind_name(*decoded) == kind_name(all[k]));
     CHECK(to_producer(*decoded) == to_producer(all[k]));
   }
+}
+
+TEST_CASE("streams codec: byte credit round-trips and its absence stays absent") {
+  // An older consumer counts datums only: no byte credit, not a zero one.
+  subscribe datums_only{7, network_id::from("net"), stream_id::from("ticks"), criteria{}, 8};
+  auto decoded = round_trip(datums_only);
+  REQUIRE(decoded);
+  CHECK_FALSE(std::get<subscribe>(*decoded).initial_credit_bytes.has_value());
+  subscribe zero_bytes = datums_only;
+  zero_bytes.initial_credit_bytes = 0;
+  decoded = round_trip(zero_bytes);
+  REQUIRE(decoded);
+  CHECK(std::get<subscribe>(*decoded).initial_credit_bytes == std::optional<std::uint64_t>{0});
+  auto c = round_trip(credit{7, 1, 0});
+  REQUIRE(c);
+  CHECK(std::get<credit>(*c) == credit{7, 1, 0});
 }
 
 TEST_CASE("streams codec: batch equality compares the datums' bytes") {

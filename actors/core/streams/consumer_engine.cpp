@@ -17,6 +17,17 @@ bool lists_stream(const peer_description& p, const stream_id& s) {
   return p.entry.streams().contains(s);
 }
 
+/// Takes the batch's bytes off `credit` as the producer did: each datum
+/// while the credit is positive. False when one came without.
+bool take_bytes(std::int64_t& credit, const batch& b) {
+  for (const auto& d : b.datums) {
+    if (credit <= 0)
+      return false;
+    credit -= static_cast<std::int64_t>(d->size());
+  }
+  return true;
+}
+
 } // namespace
 
 std::string_view to_string(channel_state s) {
@@ -35,7 +46,11 @@ bool consumer_output::empty() const {
 
 consumer_engine::consumer_engine(consumer_config cfg)
   : cfg_(std::move(cfg)), rng_(cfg_.seed), online_(cfg_.online_when) {
-  MOSAIK_CHECK(cfg_.options.receive_window > 0, "consumer_options: receive_window 0");
+  const auto& o = cfg_.options;
+  MOSAIK_CHECK(o.receive_window > 0 && o.receive_window_bytes > 0
+                 && o.receive_window_bytes <= max_credit_bytes,
+               "consumer_options: receive_window ", o.receive_window, ", receive_window_bytes ",
+               o.receive_window_bytes);
   evaluate_online();
 }
 
@@ -87,7 +102,7 @@ void consumer_engine::on_catalog(std::span<const peer_description> peers, millis
 }
 
 void consumer_engine::open(const peer_description& p, millis now) {
-  channel c{0, channel_state::connecting, p, backoff{cfg_.options.backoff, now}, now, {}, 0,
+  channel c{0, channel_state::connecting, p, backoff{cfg_.options.backoff, now}, now, {}, 0, 0,
             false, {}};
   auto [it, inserted] = channels_.emplace(p.entry.peer(), std::move(c));
   MOSAIK_CHECK(inserted, "a second channel to ", p.entry.peer().short_hex());
@@ -107,10 +122,13 @@ void consumer_engine::send_subscribe(const peer_id& producer, channel& c, millis
   c.since = now;
   c.retry_at.reset();
   c.credit = cfg_.options.receive_window - pos.unconsumed;
+  c.credit_bytes = std::max<std::int64_t>(
+    0, static_cast<std::int64_t>(cfg_.options.receive_window_bytes) - static_cast<std::int64_t>(pos.unconsumed_bytes));
   c.datum_since_connect = false;
   pos.to_grant = 0;
   ++counters_.subscribes_sent;
-  send(producer, subscribe{c.sub, cfg_.network, cfg_.stream, criteria{}, c.credit});
+  send(producer, subscribe{c.sub, cfg_.network, cfg_.stream, criteria{}, c.credit,
+                           static_cast<std::uint64_t>(c.credit_bytes)});
 }
 
 void consumer_engine::drop(channel_map::iterator it, std::string detail) {
@@ -200,9 +218,14 @@ void consumer_engine::on_batch(const peer_id& from, const batch& b, millis now) 
     return;
   auto& c = it->second;
   auto n = b.datums.size();
-  if (c.state != channel_state::connected || n > c.credit || b.datums.empty()) {
-    auto why = c.state != channel_state::connected ? "a batch before accepted"
-                                                   : "a batch beyond the credit granted";
+  const char* why = nullptr;
+  if (c.state != channel_state::connected)
+    why = "a batch before accepted";
+  else if (n > c.credit || b.datums.empty())
+    why = "a batch beyond the credit granted";
+  else if (!take_bytes(c.credit_bytes, b))
+    why = "a batch beyond the byte credit granted";
+  if (why != nullptr) {
     send(from, unsubscribe{c.sub, close_code::protocol_violation, why});
     return terminate(it, close_code::protocol_violation);
   }
@@ -224,6 +247,7 @@ void consumer_engine::on_batch(const peer_id& from, const batch& b, millis now) 
       bytes += datum->size();
     auto fresh = n - skip;
     pos.unconsumed += fresh;
+    pos.unconsumed_bytes += bytes;
     pos.next_seq = b.first_seq + n;
     c.stats.datums += fresh;
     c.stats.bytes += bytes;
@@ -295,27 +319,38 @@ std::optional<millis> consumer_engine::next_tick() const {
   return when;
 }
 
-void consumer_engine::consumed(const peer_id& producer, std::uint64_t datums) {
+void consumer_engine::consumed(const peer_id& producer, std::uint64_t datums, std::uint64_t bytes) {
   if (datums == 0)
     return;
   auto found = positions_.find(producer);
-  MOSAIK_CHECK(found != positions_.end() && datums <= found->second.unconsumed, "consumed ",
-               datums, " datums of ", producer.short_hex(), " beyond what was delivered (",
-               found == positions_.end() ? 0 : found->second.unconsumed, ")");
-  found->second.unconsumed -= datums;
-  found->second.to_grant += datums;
-  grant(producer, found->second);
+  auto* pos = found == positions_.end() ? nullptr : &found->second;
+  MOSAIK_CHECK(pos != nullptr && datums <= pos->unconsumed && bytes <= pos->unconsumed_bytes,
+               "consumed ", datums, " datums (", bytes, " bytes) of ", producer.short_hex(),
+               " beyond what was delivered (", pos ? pos->unconsumed : 0, " datums, ",
+               pos ? pos->unconsumed_bytes : 0, " bytes)");
+  pos->unconsumed -= datums;
+  pos->unconsumed_bytes -= bytes;
+  pos->to_grant += datums;
+  grant(producer, *pos);
 }
 
 void consumer_engine::grant(const peer_id& producer, position& pos) {
   auto it = channels_.find(producer);
   if (closed_ || it == channels_.end() || it->second.state != channel_state::connected)
     return;
-  auto threshold = std::max<std::uint64_t>(1, cfg_.options.receive_window / 2);
-  if (pos.to_grant < threshold)
+  auto& c = it->second;
+  const auto& o = cfg_.options;
+  auto threshold = std::max<std::uint64_t>(1, o.receive_window / 2);
+  auto window_bytes = static_cast<std::int64_t>(o.receive_window_bytes);
+  // How far the byte credit and what is held fall short of the window.
+  auto short_bytes = window_bytes - static_cast<std::int64_t>(pos.unconsumed_bytes) - c.credit_bytes;
+  bool due = pos.to_grant >= threshold || short_bytes >= std::max<std::int64_t>(1, window_bytes / 2);
+  if (pos.to_grant == 0 || !due)
     return;
-  it->second.credit += pos.to_grant;
-  send(producer, credit{it->second.sub, pos.to_grant});
+  auto bytes = std::max<std::int64_t>(0, short_bytes);
+  c.credit += pos.to_grant;
+  c.credit_bytes += bytes;
+  send(producer, credit{c.sub, pos.to_grant, static_cast<std::uint64_t>(bytes)});
   pos.to_grant = 0;
 }
 
@@ -360,7 +395,9 @@ std::vector<consumer_channel> consumer_engine::channels() const {
   for (const auto& [id, c] : channels_) {
     auto pos = positions_.find(id);
     auto unconsumed = pos == positions_.end() ? 0 : pos->second.unconsumed + pos->second.to_grant;
-    out.push_back({id, c.sub, c.state, c.peer, c.stats, c.credit + unconsumed});
+    auto held_bytes = pos == positions_.end() ? 0 : static_cast<std::int64_t>(pos->second.unconsumed_bytes);
+    out.push_back({id, c.sub, c.state, c.peer, c.stats, c.credit + unconsumed,
+                   static_cast<std::uint64_t>(std::max<std::int64_t>(0, c.credit_bytes) + held_bytes)});
   }
   return out;
 }

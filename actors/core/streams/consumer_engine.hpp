@@ -32,11 +32,15 @@
 // reports a restart. A batch beyond the credit granted is a protocol
 // violation (unsubscribe, terminated).
 //
-// Memory: per producer at most `receive_window` datums are granted and
-// not yet consumed (in flight or delivered), so what this consumer holds is
-// bounded by producers x receive_window x max_datum_bytes. The application reports
-// consumed datums with consumed(); the credit goes back in one message
-// once half a window has been consumed.
+// Memory: per producer at most `receive_window` datums and
+// `receive_window_bytes` payload bytes (plus less than one datum, the byte
+// credit's overdraft: messages.hpp `credit`) are granted and not yet
+// consumed (in flight or delivered), so what this consumer holds is
+// bounded by producers x (receive_window_bytes + max_datum_bytes). A batch
+// beyond either credit is a protocol violation. The application reports
+// consumed datums and their bytes with consumed(); the credit goes back in
+// one message once half a window (of datums or of bytes) has been
+// consumed.
 
 #include "actors/core/rng.hpp"
 #include "actors/core/streams/backoff.hpp"
@@ -126,6 +130,9 @@ struct consumer_channel {
   channel_stats stats;
   /// Granted to the producer and not yet consumed (in flight or delivered).
   std::uint64_t window_used = 0;
+  /// The same in payload bytes; what is held may pass it by less than a
+  /// datum (the byte credit's overdraft).
+  std::uint64_t window_bytes_used = 0;
 };
 
 class consumer_engine {
@@ -142,8 +149,9 @@ public:
   void link_down(const peer_id& peer, millis now);
   /// Retries and handshake timeouts due by `now`.
   void tick(millis now);
-  /// The application consumed `datums` of those delivered from `producer`.
-  void consumed(const peer_id& producer, std::uint64_t datums);
+  /// The application consumed `datums` of those delivered from `producer`,
+  /// `bytes` of payload in all.
+  void consumed(const peer_id& producer, std::uint64_t datums, std::uint64_t bytes);
   /// Unsubscribes from every producer (cancelled); later inputs are ignored.
   void shutdown();
 
@@ -167,6 +175,7 @@ private:
     millis since{0};                   // when the current state began
     std::optional<millis> retry_at;    // waiting: the next attempt
     std::uint64_t credit = 0;          // the producer may still send this many
+    std::int64_t credit_bytes = 0;     // ... and these bytes (below 0: overdrawn)
     bool datum_since_connect = false;
     channel_stats stats;
   };
@@ -176,6 +185,7 @@ private:
     std::uint64_t next_seq = 1;
     bool known = false;
     std::uint64_t unconsumed = 0;  // delivered, not yet consumed
+    std::uint64_t unconsumed_bytes = 0;
     std::uint64_t to_grant = 0;    // consumed (or dropped), not yet granted
   };
   using channel_map = std::map<peer_id, channel>;
@@ -193,7 +203,8 @@ private:
   /// The channel `from` has open for `sub`, or end(); a stale id is told
   /// to unsubscribe.
   channel_map::iterator current(const peer_id& from, subscription_id sub, bool tell_stale);
-  /// Sends the consumed credit back once it reaches half a window.
+  /// Sends the consumed credit back once it reaches half a window (of
+  /// datums or of bytes); the bytes granted restore the byte window.
   void grant(const peer_id& producer, position& pos);
   position& position_of(const peer_id& producer);
   /// Re-evaluates online_when when the connected channels changed.

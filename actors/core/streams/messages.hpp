@@ -7,10 +7,10 @@
 // One subscription, named by the id the consumer drew for it (a node may
 // run several consumers of one stream, and a retry draws a fresh id, so
 // late messages of an earlier attempt are told apart):
-//   consumer -> producer: subscribe{network, stream, criteria, initial credit}
+//   consumer -> producer: subscribe{network, stream, criteria, initial credit in datums and bytes}
 //   producer -> consumer: accepted{epoch, next_seq}   or stream_close{code, detail}
 //   producer -> consumer: batch{first_seq, datums}    while credit lasts
-//   consumer -> producer: credit{datums}              as the application consumes
+//   consumer -> producer: credit{datums, bytes}       as the application consumes
 //   either side ends it:  stream_close (producer) / unsubscribe (consumer)
 //
 // Sequence numbers: the producer numbers every datum its fan-out takes,
@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -69,6 +70,9 @@ bool is_known(close_code c);
 inline constexpr std::size_t max_batch_datums = 4096;
 inline constexpr std::size_t max_datum_bytes = 8u << 20;
 inline constexpr std::size_t max_close_detail = 1024;
+/// Byte credit a subscription holds at most (grants beyond are clamped), so
+/// the signed count of both sides never overflows.
+inline constexpr std::uint64_t max_credit_bytes = std::uint64_t{1} << 62;
 
 /// Which datums the consumer wants. Kept in the wire format for later; it
 /// matches every datum for now (FEATURES 5.4).
@@ -84,6 +88,9 @@ struct subscribe {
   criteria wanted;
   /// Datums the producer may send before the first credit message.
   std::uint64_t initial_credit = 0;
+  /// Payload bytes it may send before the first credit message; none: the
+  /// consumer counts datums only (what an older consumer sends).
+  std::optional<std::uint64_t> initial_credit_bytes = std::nullopt;
   friend bool operator==(const subscribe&, const subscribe&) = default;
 };
 
@@ -106,10 +113,19 @@ struct batch {
   friend bool operator==(const batch& a, const batch& b);
 };
 
-/// The consumer grants `datums` more datums.
+/// The consumer grants `datums` more datums and, when it counts bytes too,
+/// `bytes` more payload bytes.
+///
+/// Byte credit: a datum may go while the subscription's byte credit is
+/// positive, and takes its size off it, so the credit can go below zero by
+/// less than one datum (a datum larger than the whole window still
+/// travels). Both sides count it the same way, datum by datum in order;
+/// the consumer's grants make up what was overdrawn. In flight and not yet
+/// consumed stay within the window plus one datum.
 struct credit {
   subscription_id sub = 0;
   std::uint64_t datums = 0;
+  std::uint64_t bytes = 0;
   friend bool operator==(const credit&, const credit&) = default;
 };
 

@@ -22,7 +22,7 @@ std::string_view to_string(send_status s) {
 producer_engine::producer_engine(producer_config cfg)
   : cfg_(std::move(cfg)), online_(cfg_.online_when) {
   const auto& o = cfg_.options;
-  MOSAIK_CHECK(o.buffer_size > 0 && o.max_batch_datums > 0
+  MOSAIK_CHECK(o.buffer_size > 0 && o.buffer_bytes > 0 && o.max_batch_datums > 0
                  && o.max_batch_datums <= streams::max_batch_datums && o.max_batch_bytes > 0
                  && o.max_batch_bytes <= max_datum_bytes,
                "producer_options: buffer_size ", o.buffer_size, ", max_batch_datums ",
@@ -48,7 +48,9 @@ void producer_engine::on_subscribe(const peer_id& from, const std::optional<peer
                   std::to_string(limit) + " consumers already");
   if (cfg_.require && !cfg_.require(*peer))
     return refuse(from, s.sub, close_code::not_allowed, "require() refused the consumer");
-  subscription sub{*peer, {}, s.initial_credit, {}};
+  subscription sub{*peer, {}, 0, s.initial_credit, {}, {}};
+  if (s.initial_credit_bytes)
+    sub.credit_bytes = static_cast<std::int64_t>(std::min(*s.initial_credit_bytes, max_credit_bytes));
   sub.stats.connected_since = now;
   subs_.emplace(key{from, s.sub}, std::move(sub));
   ++counters_.consumers_accepted;
@@ -62,6 +64,10 @@ void producer_engine::on_credit(const peer_id& from, const credit& c) {
     return; // late, for a subscription already ended
   auto& have = it->second.credit;
   have = c.datums > ~std::uint64_t{0} - have ? ~std::uint64_t{0} : have + c.datums;
+  if (auto& bytes = it->second.credit_bytes) {
+    auto more = static_cast<std::int64_t>(std::min(c.bytes, max_credit_bytes));
+    *bytes = std::min(*bytes + more, static_cast<std::int64_t>(max_credit_bytes));
+  }
 }
 
 void producer_engine::on_unsubscribe(const peer_id& from, const unsubscribe& u) {
@@ -128,9 +134,9 @@ send_outcome producer_engine::try_send(shared_datum d) {
     return {send_status::too_large, std::move(d)};
   if (!online())
     return {send_status::offline, std::move(d)};
-  auto cap = cfg_.options.buffer_size;
+  auto size = d->size();
   bool room = subs_.empty() || std::any_of(subs_.begin(), subs_.end(), [&](const auto& s) {
-                return s.second.queue.size() < cap;
+                return fits(s.second, size);
               });
   if (!room)
     return {send_status::full, std::move(d)};
@@ -140,9 +146,10 @@ send_outcome producer_engine::try_send(shared_datum d) {
   bool lost_one = false;
   for (auto it = subs_.begin(); it != subs_.end();) {
     auto next = std::next(it);
-    if (it->second.queue.size() < cap)
+    if (fits(it->second, size)) {
       it->second.queue.push_back(q);
-    else
+      it->second.queued_bytes += size;
+    } else
       lost_one |= !overflow(it, q);
     it = next;
   }
@@ -151,15 +158,33 @@ send_outcome producer_engine::try_send(shared_datum d) {
   return {send_status::sent, nullptr, q.seq};
 }
 
+bool producer_engine::fits(const subscription& s, std::size_t size) const {
+  const auto& o = cfg_.options;
+  return s.queue.size() < o.buffer_size && (s.queue.empty() || s.queued_bytes + size <= o.buffer_bytes);
+}
+
+void producer_engine::pop_oldest(subscription& s) {
+  s.queued_bytes -= s.queue.front().d->size();
+  s.queue.pop_front();
+}
+
 bool producer_engine::overflow(std::map<key, subscription>::iterator it, const queued_datum& d) {
-  ++counters_.items_dropped;
+  auto& s = it->second;
   if (cfg_.options.disconnect_lagging) {
+    ++counters_.items_dropped;
     end(it, close_code::too_slow,
-        std::to_string(it->second.queue.size()) + " datums queued without credit", true);
+        std::to_string(s.queue.size()) + " datums (" + std::to_string(s.queued_bytes)
+          + " bytes) queued without credit",
+        true);
     return false;
   }
-  it->second.queue.pop_front();
-  it->second.queue.push_back(d);
+  auto size = d.d->size();
+  while (!fits(s, size)) {
+    ++counters_.items_dropped;
+    pop_oldest(s);
+  }
+  s.queue.push_back(d);
+  s.queued_bytes += size;
   return true;
 }
 
@@ -190,17 +215,20 @@ void producer_engine::end(std::map<key, subscription>::iterator it, close_code c
 
 void producer_engine::flush(const key& k, subscription& s) {
   const auto& o = cfg_.options;
-  while (!s.queue.empty() && s.credit > 0) {
+  auto has_bytes = [&] { return !s.credit_bytes || *s.credit_bytes > 0; };
+  while (!s.queue.empty() && s.credit > 0 && has_bytes()) {
     batch b{k.second, s.queue.front().seq, {}};
     std::size_t bytes = 0;
     auto limit = std::min<std::uint64_t>(s.credit, o.max_batch_datums);
-    while (!s.queue.empty() && b.datums.size() < limit) {
+    while (!s.queue.empty() && b.datums.size() < limit && has_bytes()) {
       auto size = s.queue.front().d->size();
       if (!b.datums.empty() && bytes + size > o.max_batch_bytes)
         break;
       bytes += size;
-      b.datums.push_back(std::move(s.queue.front().d));
-      s.queue.pop_front();
+      if (s.credit_bytes)
+        *s.credit_bytes -= static_cast<std::int64_t>(size);
+      b.datums.push_back(s.queue.front().d);
+      pop_oldest(s);
     }
     s.credit -= b.datums.size();
     s.stats.datums += b.datums.size();
@@ -231,7 +259,8 @@ std::vector<producer_channel> producer_engine::consumers() const {
   std::vector<producer_channel> out;
   out.reserve(subs_.size());
   for (const auto& [k, s] : subs_)
-    out.push_back({k.first, k.second, s.peer, s.stats, s.queue.size(), s.credit});
+    out.push_back({k.first, k.second, s.peer, s.stats, s.queue.size(), s.queued_bytes, s.credit,
+                   s.credit_bytes});
   return out;
 }
 

@@ -16,7 +16,8 @@
 //
 // try_send: closed after shutdown(); too_large over max_datum_bytes;
 // offline while online_when is not met; full when no subscription has room
-// in its queue (nothing is queued: the caller waits and retries, so a
+// in its queue, in datums (buffer_size) and bytes (buffer_bytes; a datum
+// alone in a queue always fits) (nothing is queued: the caller waits and retries, so a
 // single consumer gets flow control end to end, nothing lost). Otherwise
 // sent: the datum takes the fan-out's next sequence number and is queued
 // for every subscription with room; a subscription whose queue is full
@@ -27,7 +28,8 @@
 // handed to the `undelivered` sink of the output when the config asks.
 //
 // take_output() forms the batches: for every subscription, queued datums
-// go out as long as its credit lasts, coalesced into as few batches as the
+// go out as long as its credit lasts (datums, and bytes when the consumer
+// counts them: messages.hpp `credit`), coalesced into as few batches as the
 // bounds allow (max_batch_datums, max_batch_bytes). Call it when the
 // actor's mailbox has no more sends waiting (or on a short timer) to get
 // larger batches.
@@ -111,7 +113,11 @@ struct producer_channel {
   peer_description peer;
   channel_stats stats;
   std::size_t queued = 0;
+  std::size_t queued_bytes = 0;
   std::uint64_t credit = 0;
+  /// Byte credit left (below zero by less than a datum); none when the
+  /// consumer counts datums only.
+  std::optional<std::int64_t> credit_bytes;
 };
 
 class producer_engine {
@@ -158,7 +164,9 @@ private:
   struct subscription {
     peer_description peer;
     std::deque<queued_datum> queue;
+    std::size_t queued_bytes = 0;
     std::uint64_t credit = 0;
+    std::optional<std::int64_t> credit_bytes;
     channel_stats stats;
   };
   using key = std::pair<peer_id, subscription_id>;
@@ -166,6 +174,9 @@ private:
   void refuse(const peer_id& to, subscription_id sub, close_code code, std::string detail);
   void end(std::map<key, subscription>::iterator it, close_code code, std::string detail,
            bool tell);
+  /// Whether `s`'s queue has room for `size` more bytes.
+  bool fits(const subscription& s, std::size_t size) const;
+  void pop_oldest(subscription& s);
   /// Queues `d` on a full subscription under the lag policy; false when
   /// the subscription was closed.
   bool overflow(std::map<key, subscription>::iterator it, const queued_datum& d);

@@ -62,8 +62,11 @@ stream_id stream_id_for() {
 
 /// The producer options with constant defaults (FEATURES 5.2).
 struct producer_options {
-  /// Datums queued per subscription, waiting for credit.
+  /// Datums queued per subscription, waiting for credit ...
   std::size_t buffer_size = 1024;
+  /// ... and their payload bytes (a datum alone in a queue always fits).
+  /// Past either bound the subscription lags (disconnect_lagging).
+  std::size_t buffer_bytes = 16u << 20;
   /// Simultaneous subscriptions; 0 = unlimited.
   std::size_t max_consumers = 0;
   /// On a full subscription queue: close it with too_slow (true) or drop
@@ -80,8 +83,11 @@ struct producer_options {
 /// The consumer options with constant defaults (FEATURES 5.5).
 struct consumer_options {
   /// Datums delivered but not yet consumed, per producer: the credit a
-  /// subscription holds at most.
+  /// subscription holds at most ...
   std::uint64_t receive_window = 1024;
+  /// ... and the same in payload bytes (exceeded by less than one datum,
+  /// messages.hpp `credit`); at most max_credit_bytes (messages.hpp).
+  std::uint64_t receive_window_bytes = 16u << 20;
   backoff_config backoff{};
   /// A subscription not accepted within this is retried (with backoff).
   millis handshake_timeout{5000};

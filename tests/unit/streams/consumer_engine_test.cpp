@@ -143,10 +143,10 @@ TEST_CASE("credit goes back once half a window is consumed and the window bounds
   CHECK(s.initial_credit == 8);
   h.from(1, accepted{s.sub, 7, 1});
   h.from(1, batch_of(s.sub, 1, 8));
-  h.e.consumed(peer_of(1), 3);
+  h.e.consumed(peer_of(1), 3, 12);
   CHECK(h.e.take_output().messages.empty());
-  h.e.consumed(peer_of(1), 1);
-  CHECK(only<credit>(h.e.take_output().messages, peer_of(1)) == credit{s.sub, 4});
+  h.e.consumed(peer_of(1), 1, 4);
+  CHECK(only<credit>(h.e.take_output().messages, peer_of(1)) == credit{s.sub, 4, 16});
   CHECK(h.e.channels().front().window_used == 8);
   auto out = h.from(1, batch_of(s.sub, 9, 5));
   CHECK(only<unsubscribe>(out.messages, peer_of(1)).code == close_code::protocol_violation);
@@ -354,4 +354,51 @@ TEST_CASE("a catalog change re-evaluates online_when over the connected producer
   CHECK(out.messages.empty());  // still subscribed: require holds
   e.on_catalog(std::vector{describe(1, {"eu"})}, 0ms);
   CHECK(e.take_output().online_edges == std::vector{condition_edge::became_met});
+}
+
+namespace {
+
+batch sized(subscription_id sub, std::uint64_t first, std::vector<std::size_t> sizes) {
+  batch b{sub, first, {}};
+  for (auto n : sizes)
+    b.datums.push_back(datum_of(n));
+  return b;
+}
+
+} // namespace
+
+TEST_CASE("the byte window bounds the producer and the credit restores it") {
+  consumer_options o;
+  o.receive_window = 100;
+  o.receive_window_bytes = 100;
+  harness h{config_with(o)};
+  auto s = h.subscribed_to(1);
+  CHECK(s.initial_credit_bytes == std::optional<std::uint64_t>{100});
+  h.from(1, accepted{s.sub, 7, 1});
+  auto out = h.from(1, sized(s.sub, 1, {40, 40, 40})); // the third overdraws by 20
+  CHECK(out.deliveries.size() == 1);
+  CHECK(h.e.channels().front().window_bytes_used == 120);
+  h.e.consumed(peer_of(1), 1, 40);
+  CHECK(h.e.take_output().messages.empty()); // 40 short of the window: under half
+  h.e.consumed(peer_of(1), 1, 40);
+  CHECK(only<credit>(h.e.take_output().messages, peer_of(1)) == credit{s.sub, 2, 80});
+  CHECK(h.e.channels().front().window_bytes_used == 100);
+  // What the producer may send now: 60 bytes, a datum past them, no more.
+  h.from(1, sized(s.sub, 4, {50, 50}));
+  out = h.from(1, sized(s.sub, 6, {1}));
+  CHECK(only<unsubscribe>(out.messages, peer_of(1)).code == close_code::protocol_violation);
+  CHECK(h.e.channels().empty());
+}
+
+TEST_CASE("a resubscription asks only for the bytes the window has left") {
+  consumer_options o;
+  o.receive_window_bytes = 100;
+  harness h{config_with(o)};
+  auto s = h.connected_to(1);
+  h.from(1, sized(s.sub, 1, {30, 30}));
+  h.from(1, stream_close{s.sub, close_code::too_slow, ""});
+  h.now += 1s;
+  h.e.tick(h.now);
+  auto again = only<subscribe>(h.e.take_output().messages, peer_of(1));
+  CHECK(again.initial_credit_bytes == std::optional<std::uint64_t>{40});
 }

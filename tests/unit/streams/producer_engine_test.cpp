@@ -302,3 +302,72 @@ TEST_CASE("datums that reach no subscription go to the undelivered sink when ask
   CHECK(quiet.try_send(d).status == send_status::sent);
   CHECK(quiet.take_output().undelivered.empty());
 }
+
+TEST_CASE("a subscription's queue is bounded in bytes as well as datums") {
+  producer_options o;
+  o.buffer_bytes = 100;
+  producer_engine e{config_with(o)};
+  join(e, 1, 0);
+  send_all(e, 2, 40);
+  auto third = datum_of(40);
+  auto r = e.try_send(third);
+  CHECK(r.status == send_status::full); // 120 bytes would pass 100
+  CHECK(r.returned == third);
+  CHECK(e.consumers().front().queued_bytes == 80);
+  CHECK(e.try_send(datum_of(20)).status == send_status::sent); // 100 fits
+  // A datum larger than the bound fits an empty queue.
+  producer_engine lone{config_with(o)};
+  join(lone, 1, 0);
+  CHECK(lone.try_send(datum_of(300)).status == send_status::sent);
+  CHECK(lone.try_send(datum_of(1)).status == send_status::full);
+}
+
+TEST_CASE("past the byte bound a lagging consumer is closed or loses its oldest") {
+  producer_options o;
+  o.buffer_bytes = 100;
+  producer_engine closing{config_with(o)};
+  join(closing, 1, 1000);
+  join(closing, 2, 0);
+  send_all(closing, 2, 40);
+  closing.take_output(); // the first consumer takes its two
+  send_all(closing, 1, 40);
+  auto out = closing.take_output();
+  CHECK(only<stream_close>(out.messages, peer_of(2)).code == close_code::too_slow);
+  CHECK(closing.counters().items_dropped == 1);
+
+  o.disconnect_lagging = false;
+  producer_engine dropping{config_with(o)};
+  join(dropping, 1, 1000);
+  join(dropping, 2, 0);
+  send_all(dropping, 2, 40);
+  dropping.take_output();
+  send_all(dropping, 1, 90); // pushes out both older ones
+  CHECK(dropping.counters().items_dropped == 2);
+  dropping.take_output();
+  dropping.on_credit(peer_of(2), credit{1, 10, 0});
+  auto b = only<batch>(dropping.take_output().messages, peer_of(2));
+  CHECK(b.first_seq == 3);
+  CHECK(b.payload_bytes() == 90);
+}
+
+TEST_CASE("a consumer that counts bytes gets datums while its byte credit is positive") {
+  producer_engine e{config_with()};
+  auto s = subscription(1, 100);
+  s.initial_credit_bytes = 50;
+  e.on_subscribe(peer_of(1), describe(1), s, 0ms);
+  e.take_output();
+  send_all(e, 3, 30);
+  auto b = only<batch>(e.take_output().messages, peer_of(1));
+  CHECK(b.datums.size() == 2); // 50 -> 20 -> -10: the second overdraws
+  CHECK(e.consumers().front().credit_bytes == -10);
+  e.on_credit(peer_of(1), credit{1, 1, 5});
+  CHECK(sent<batch>(e.take_output().messages, peer_of(1)).empty()); // -5: still none
+  e.on_credit(peer_of(1), credit{1, 1, 20});
+  b = only<batch>(e.take_output().messages, peer_of(1));
+  CHECK(b.first_seq == 3);
+  CHECK(e.consumers().front().credit_bytes == -15);
+  // Grants beyond the bound are clamped, not wrapped.
+  e.on_credit(peer_of(1), credit{1, 1, ~std::uint64_t{0}});
+  e.on_credit(peer_of(1), credit{1, 1, ~std::uint64_t{0}});
+  CHECK(e.consumers().front().credit_bytes == static_cast<std::int64_t>(max_credit_bytes));
+}

@@ -99,11 +99,13 @@ struct world {
 
   void consume(std::size_t i) {
     auto n = std::min<std::uint64_t>(app[i].size(), 1 + r.below(64));
+    std::uint64_t bytes = 0;
     for (std::uint64_t k = 0; k < n; ++k) {
       got[i].push_back(app[i].front());
+      bytes += sizeof(std::uint64_t);
       app[i].pop_front();
     }
-    consumers[i].consumed(producer_peer, n);
+    consumers[i].consumed(producer_peer, n, bytes);
   }
 
   void try_send() {
@@ -133,12 +135,19 @@ struct world {
   }
 
   void check_bounds() {
-    for (const auto& ch : producer.consumers())
+    constexpr std::size_t datum_bytes = sizeof(std::uint64_t);
+    for (const auto& ch : producer.consumers()) {
       REQUIRE(ch.queued <= popts.buffer_size);
+      REQUIRE(ch.queued_bytes <= std::max(popts.buffer_bytes, datum_bytes));
+    }
     for (std::size_t i = 0; i < consumers.size(); ++i) {
       REQUIRE(app[i].size() <= copts.receive_window);
-      for (const auto& ch : consumers[i].channels())
+      // The byte credit may be overdrawn by less than one datum.
+      REQUIRE(app[i].size() * datum_bytes < copts.receive_window_bytes + datum_bytes);
+      for (const auto& ch : consumers[i].channels()) {
         REQUIRE(ch.window_used <= copts.receive_window);
+        REQUIRE(ch.window_bytes_used < copts.receive_window_bytes + datum_bytes);
+      }
     }
   }
 
@@ -233,5 +242,25 @@ TEST_CASE("a slow consumer disconnected as too slow reconnects and reports what 
     w.check_accounted(0);
     w.check_accounted(1);
     CHECK(w.missed[1] > 0);
+  }
+}
+
+TEST_CASE("byte bounds hold the queues when they bind before the datum counts") {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    CAPTURE(seed);
+    producer_options p;
+    p.buffer_size = 64;
+    p.buffer_bytes = 40; // 5 datums of 8 bytes
+    p.max_batch_datums = 16;
+    consumer_options c;
+    c.receive_window = 64;
+    c.receive_window_bytes = 60; // 7.5 datums
+    world w{1, p, c, seed};
+    w.run(20'000, 3000);
+    CHECK(w.sent > 1000);
+    CHECK(w.missed[0] == 0);
+    REQUIRE(w.got[0].size() == w.sent);
+    for (std::uint64_t k = 0; k < w.sent; ++k)
+      REQUIRE(w.got[0][k] == k + 1);
   }
 }
