@@ -357,8 +357,7 @@ void print_header(const options& opt, link::cipher picked) {
               "length-prefixed, one-way batched into 64 KiB writes, no encryption.\n"
               "CPU us/frame: user+system time of both processes during the bursts (idle\n"
               "threads included), per frame.\n\n",
-              settings.empty() ? " mosaik's defaults (transport::system_config)" : settings.c_str(),
-              cipher_name(picked).c_str(),
+              settings.empty() ? " defaults" : settings.c_str(), cipher_name(picked).c_str(),
               opt.rounds, opt.bursts, opt.frames, opt.big_frames);
 }
 
