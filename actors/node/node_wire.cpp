@@ -7,7 +7,6 @@
 
 #include <caf/io/receive_policy.hpp>
 
-
 namespace mosaik::node {
 
 namespace {

@@ -109,9 +109,10 @@ expected<frame_at, decode_error> read_frame(byte_view data, const decode_limits&
       }
       auto payload = r.getPayload();
       frame_at out{{kind, r.getSequence(), {}, channel}, 0, payload.size()};
+      // An empty payload (a null pointer among them) may point anywhere.
       if (copy_payload)
         out.frame.payload.assign(payload.begin(), payload.end());
-      else
+      else if (payload.size() > 0)
         out.payload_offset = static_cast<std::size_t>(payload.begin() - data.data());
       return out;
     });

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 
 using namespace mosaik;
@@ -249,4 +250,18 @@ TEST_CASE("frame codec: a record appended to a buffer reads back sealed and plai
     }
     CHECK(reader.buffered() == 0);
   }
+}
+
+TEST_CASE("frame codec: a frame without a payload pointer decodes in place to an empty payload") {
+  auto encoded = codec::encode_frame(sample_frame(wire::frame_kind::stream, 0));
+  // Word 3 of the segment (after the 8-byte segment table) is the payload's
+  // list pointer: zero is a null pointer, which reads as an empty payload.
+  constexpr std::size_t payload_pointer = 8 + 3 * 8;
+  std::fill_n(encoded.begin() + payload_pointer, 8, std::uint8_t{0});
+  auto by_view = codec::decode_frame(encoded);
+  auto in_place = codec::decode_frame_in_place(std::move(encoded));
+  REQUIRE(by_view);
+  REQUIRE(in_place);
+  CHECK(in_place->payload.empty());
+  CHECK(*in_place == *by_view);
 }
