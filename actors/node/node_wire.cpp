@@ -2,11 +2,10 @@
 // and opening records, writing and sealing frames, closing.
 #include "actors/node/node_internal.hpp"
 #include "schemas/codec/frame_codec.hpp"
+#include "schemas/codec/frame_record.hpp"
 #include "schemas/codec/handshake_codec.hpp"
 
 #include <caf/io/receive_policy.hpp>
-
-#include <cstring>
 
 namespace mosaik::node {
 
@@ -96,16 +95,14 @@ bool reserve_reassembly(node_state& st, connection& c) {
 
 void on_record(node_actor* self, connection_handle conn, connection& c, bytes body) {
   auto& st = self->state;
-  if (c.rx) {
-    auto plain = c.rx->open(body);
-    if (!plain) {
-      st.m.drops(drop_cause::unauthenticated).inc();
-      return close_connection(self, conn, close_reason::protocol_violation,
-                              "a record that does not authenticate (replayed, reordered or altered)");
-    }
-    body = std::move(*plain);
+  // Opened and decoded where it lies: the body's buffer becomes the payload
+  // the handler gets.
+  if (c.rx && !c.rx->open_in_place(body)) {
+    st.m.drops(drop_cause::unauthenticated).inc();
+    return close_connection(self, conn, close_reason::protocol_violation,
+                            "a record that does not authenticate (replayed, reordered or altered)");
   }
-  auto f = codec::decode_frame(body, st.cfg.limits);
+  auto f = codec::decode_frame_in_place(std::move(body), st.cfg.limits);
   switch (c.current) {
     case connection::phase::linked: {
       auto& l = st.links.at(st.by_conn.at(conn));
@@ -202,18 +199,8 @@ bool write_frame(node_actor* self, connection_handle conn, const wire::frame& f)
                    std::to_string(buf.size()) + " bytes unsent: the peer does not read", false);
     return false;
   }
-  auto plain = codec::encode_frame(f);
-  auto old = buf.size();
-  auto& c = i->second;
-  if (c.tx) {
-    buf.resize(old + link::record_header_size + plain.size() + link::aead_overhead);
-    c.tx->seal_record(plain, reinterpret_cast<std::uint8_t*>(buf.data()) + old);
-  } else {
-    buf.resize(old + link::record_header_size + plain.size());
-    auto* out = reinterpret_cast<std::uint8_t*>(buf.data()) + old;
-    link::write_record_header(out, static_cast<std::uint32_t>(plain.size()));
-    std::memcpy(out + link::record_header_size, plain.data(), plain.size());
-  }
+  auto& tx = i->second.tx;
+  codec::append_frame_record(buf, f, tx ? &*tx : nullptr);
   mark_unflushed(self, conn);
   return true;
 }

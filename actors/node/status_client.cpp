@@ -11,6 +11,7 @@
 #include "actors/core/link/record_reader.hpp"
 #include "actors/transport/tcp_connect.hpp"
 #include "schemas/codec/frame_codec.hpp"
+#include "schemas/codec/frame_record.hpp"
 #include "schemas/codec/handshake_codec.hpp"
 #include "schemas/codec/status_codec.hpp"
 
@@ -23,7 +24,6 @@
 
 #include <sodium.h>
 
-#include <cstring>
 
 namespace mosaik::node {
 
@@ -71,19 +71,7 @@ void finish(caf::io::broker* self, exchange& x, result_t r) {
 }
 
 void write(caf::io::broker* self, exchange& x, const wire::frame& f) {
-  auto plain = codec::encode_frame(f);
-  auto& buf = self->wr_buf(x.conn);
-  auto old = buf.size();
-  auto* out = [&] {
-    buf.resize(old + link::record_header_size + plain.size() + (x.tx ? link::aead_overhead : 0));
-    return reinterpret_cast<std::uint8_t*>(buf.data()) + old;
-  }();
-  if (x.tx) {
-    x.tx->seal_record(plain, out);
-  } else {
-    link::write_record_header(out, static_cast<std::uint32_t>(plain.size()));
-    std::memcpy(out + link::record_header_size, plain.data(), plain.size());
-  }
+  codec::append_frame_record(self->wr_buf(x.conn), f, x.tx ? &*x.tx : nullptr);
   self->flush(x.conn);
 }
 
@@ -96,13 +84,9 @@ std::string refusal(const exchange& x, const wire::frame& f) {
 
 /// One record of the node's: its hello, its proof, then the answer.
 std::optional<result_t> on_record(caf::io::broker* self, exchange& x, bytes body) {
-  if (x.rx) {
-    auto plain = x.rx->open(body);
-    if (!plain)
-      return result_t{unexpected{x.where() + " sent a record that does not authenticate"}};
-    body = std::move(*plain);
-  }
-  auto f = codec::decode_frame(body);
+  if (x.rx && !x.rx->open_in_place(body))
+    return result_t{unexpected{x.where() + " sent a record that does not authenticate"}};
+  auto f = codec::decode_frame_in_place(std::move(body));
   if (!f)
     return result_t{unexpected{x.where() + " sent an undecodable frame"}};
   if (f->kind == wire::frame_kind::close)

@@ -1,5 +1,5 @@
-// libFuzzer target: the link envelope and the control messages it carries
-// (handshake, status, peer hints). A status (its catalog and groups too) that
+// libFuzzer target: the link envelope (decoded as a view and in place) and
+// the control messages it carries (handshake, status, peer hints). A status (its catalog and groups too) that
 // decodes must survive our own encoder unchanged.
 #include "schemas/codec/frame_codec.hpp"
 #include "schemas/codec/handshake_codec.hpp"
@@ -13,6 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   byte_view input{data, size};
   auto decode_status = [](byte_view b) { return codec::decode_status(b); };
   auto frame = codec::decode_frame(input);
+  // The node decodes in place (its record's buffer becomes the payload): it
+  // must agree with decoding a view, on every input.
+  auto in_place = codec::decode_frame_in_place(bytes(input.begin(), input.end()));
+  if (frame.has_value() != in_place.has_value() || (frame && !(*frame == *in_place)))
+    __builtin_trap();
   if (frame) {
     // Whatever decodes must survive our own encoder unchanged.
     auto again = codec::decode_frame(codec::encode_frame(*frame));

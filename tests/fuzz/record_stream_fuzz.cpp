@@ -1,7 +1,8 @@
 // libFuzzer target: the receive path of an established link. A TCP byte
 // stream cut at arbitrary places is reassembled into records (record_reader),
-// every record opened (aead_opener under a fixed key) and every plaintext
-// decoded as a frame. Never crashes; never holds more than one cap plus one
+// every record opened in place (aead_opener under a fixed key) and every
+// plaintext decoded in place as a frame, as the node does (and checked
+// against decoding it as a view). Never crashes; never holds more than one cap plus one
 // chunk.
 //
 // Input: cap_first u16, cap_after u16 (the cap switches after the first
@@ -108,15 +109,21 @@ outcome receive(byte_view stream, const std::vector<std::size_t>& chunks, std::s
       }
       if (!*body)
         break;
-      auto plain = opener.open(**body);
-      if (!plain) {
+      auto& plain = **body;
+      if (!opener.open_in_place(plain)) {
         out.unopened = true;
         return out;
       }
       reader.set_max_body(cap_after);
       ++out.opened;
-      if (codec::decode_frame(*plain))
+      // The node decodes in place; reading a view must agree with it.
+      auto by_view = codec::decode_frame(plain);
+      auto in_place = codec::decode_frame_in_place(std::move(plain));
+      check(by_view.has_value() == in_place.has_value());
+      if (in_place) {
+        check(*by_view == *in_place);
         ++out.decoded;
+      }
     }
     check(reader.buffered() <= record_header_size + max_cap);
   }

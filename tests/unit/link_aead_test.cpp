@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <vector>
 
 using namespace mosaik;
@@ -189,4 +190,47 @@ TEST_CASE("aead: every machine runs ChaCha20-Poly1305") {
   auto mask = available_ciphers();
   CHECK((mask & static_cast<std::uint8_t>(cipher::chacha20_poly1305)) != 0);
   CHECK((mask & ~std::uint8_t{3}) == 0);
+}
+
+TEST_CASE("aead: sealing and opening in place give what sealing and opening apart give") {
+  for (auto c : testable_ciphers()) {
+    INFO("cipher " << int(c));
+    aead_sealer apart{c, key_of(3)};
+    aead_sealer in_place{c, key_of(3)};
+    aead_opener opener{c, key_of(3)};
+    for (std::size_t size : {0, 1, 15, 16, 17, 1000, 65536}) {
+      bytes plain(size);
+      for (std::size_t i = 0; i < size; ++i)
+        plain[i] = static_cast<std::uint8_t>(i * 13 + 1);
+      bytes expected(record_header_size + size + aead_overhead);
+      apart.seal_record(plain, expected.data());
+      bytes record(record_header_size + size + aead_overhead, 0);
+      std::copy(plain.begin(), plain.end(), record.begin() + record_header_size);
+      CHECK(in_place.seal_in_place(record.data(), size) == record.size());
+      CHECK(record == expected);
+      bytes body(record.begin() + record_header_size, record.end());
+      REQUIRE(opener.open_in_place(body));
+      CHECK(body == plain);
+    }
+  }
+}
+
+TEST_CASE("aead: a record altered anywhere does not open in place and the counter stays") {
+  for (auto c : testable_ciphers()) {
+    INFO("cipher " << int(c));
+    aead_sealer sealer{c, key_of(4)};
+    aead_opener opener{c, key_of(4)};
+    auto body = seal(sealer, text("in place"));
+    for (std::size_t at : {std::size_t{0}, body.size() / 2, body.size() - 1}) {
+      auto altered = body;
+      altered[at] ^= 0x80;
+      CHECK_FALSE(opener.open_in_place(altered));
+      CHECK(opener.counter() == 0);
+    }
+    bytes too_short(aead_overhead - 1, 0);
+    CHECK_FALSE(opener.open_in_place(too_short));
+    REQUIRE(opener.open_in_place(body));
+    CHECK(body == text("in place"));
+    CHECK(opener.counter() == 1);
+  }
 }

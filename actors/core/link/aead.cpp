@@ -83,22 +83,32 @@ aead_sealer::aead_sealer(cipher c, const key256& key) : cipher_(c), key_(key) {
 }
 
 std::size_t aead_sealer::seal_record(byte_view plain, std::uint8_t* out) {
+  return seal(plain.data(), plain.size(), out + record_header_size);
+}
+
+std::size_t aead_sealer::seal_in_place(std::uint8_t* record, std::size_t plain_size) {
+  auto* plain = record + record_header_size;
+  return seal(plain, plain_size, plain);
+}
+
+// libsodium's AEAD functions allow the ciphertext to overwrite the plaintext
+// (tests/unit/link_aead_test.cpp checks that in place and apart agree).
+std::size_t aead_sealer::seal(const std::uint8_t* plain, std::size_t plain_size, std::uint8_t* out) {
   check_counter("seal", counter_);
-  auto body_size = plain.size() + aead_overhead;
+  auto body_size = plain_size + aead_overhead;
   if (body_size > std::numeric_limits<std::uint32_t>::max()) {
-    std::fprintf(stderr, "mosaik: record of %zu bytes does not fit a header\n", plain.size());
+    std::fprintf(stderr, "mosaik: record of %zu bytes does not fit a header\n", plain_size);
     std::abort();
   }
-  write_record_header(out, static_cast<std::uint32_t>(body_size));
+  write_record_header(out - record_header_size, static_cast<std::uint32_t>(body_size));
   auto nonce = nonce_of(counter_);
-  unsigned char* sealed = out + record_header_size;
   unsigned long long sealed_size = 0;
   if (cipher_ == cipher::aes256_gcm)
-    crypto_aead_aes256gcm_encrypt_afternm(sealed, &sealed_size, plain.data(), plain.size(), nullptr,
-                                          0, nullptr, nonce.data(), aes_state(aes_state_));
+    crypto_aead_aes256gcm_encrypt_afternm(out, &sealed_size, plain, plain_size, nullptr, 0, nullptr,
+                                          nonce.data(), aes_state(aes_state_));
   else
-    crypto_aead_chacha20poly1305_ietf_encrypt(sealed, &sealed_size, plain.data(), plain.size(),
-                                              nullptr, 0, nullptr, nonce.data(), key_.data());
+    crypto_aead_chacha20poly1305_ietf_encrypt(out, &sealed_size, plain, plain_size, nullptr, 0,
+                                              nullptr, nonce.data(), key_.data());
   ++counter_;
   return record_header_size + body_size;
 }
@@ -110,23 +120,30 @@ aead_opener::aead_opener(cipher c, const key256& key) : cipher_(c), key_(key) {
 }
 
 std::optional<bytes> aead_opener::open(byte_view body) {
-  if (body.size() < aead_overhead)
+  bytes plain(body.begin(), body.end());
+  if (!open_in_place(plain))
     return std::nullopt;
+  return plain;
+}
+
+bool aead_opener::open_in_place(bytes& body) {
+  if (body.size() < aead_overhead)
+    return false;
   check_counter("open", counter_);
   auto nonce = nonce_of(counter_);
-  bytes plain(body.size() - aead_overhead);
   unsigned long long plain_size = 0;
+  auto* data = body.data();
   int rc = cipher_ == cipher::aes256_gcm
-             ? crypto_aead_aes256gcm_decrypt_afternm(plain.data(), &plain_size, nullptr,
-                                                     body.data(), body.size(), nullptr, 0,
-                                                     nonce.data(), aes_state(aes_state_))
-             : crypto_aead_chacha20poly1305_ietf_decrypt(plain.data(), &plain_size, nullptr,
-                                                         body.data(), body.size(), nullptr, 0,
-                                                         nonce.data(), key_.data());
+             ? crypto_aead_aes256gcm_decrypt_afternm(data, &plain_size, nullptr, data, body.size(),
+                                                     nullptr, 0, nonce.data(), aes_state(aes_state_))
+             : crypto_aead_chacha20poly1305_ietf_decrypt(data, &plain_size, nullptr, data,
+                                                         body.size(), nullptr, 0, nonce.data(),
+                                                         key_.data());
   if (rc != 0)
-    return std::nullopt;
+    return false;
   ++counter_;
-  return plain;
+  body.resize(plain_size);
+  return true;
 }
 
 } // namespace mosaik::link

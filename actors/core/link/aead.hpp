@@ -43,9 +43,18 @@ public:
   /// bytes; returns that size. Advances the counter.
   std::size_t seal_record(byte_view plain, std::uint8_t* out);
 
+  /// The same in place: `record` holds record_header_size bytes of room,
+  /// then the `plain_size` bytes of plaintext, then aead_overhead bytes of
+  /// room; the header is written and the plaintext sealed where it is.
+  std::size_t seal_in_place(std::uint8_t* record, std::size_t plain_size);
+
   std::uint64_t counter() const { return counter_; }
 
 private:
+  /// Seals `plain` into `out` (which may be `plain` itself) and writes the
+  /// header before `out`.
+  std::size_t seal(const std::uint8_t* plain, std::size_t plain_size, std::uint8_t* out);
+
   cipher cipher_;
   key256 key_;
   alignas(16) std::array<unsigned char, 512> aes_state_{}; // precomputed AES-GCM key schedule
@@ -61,6 +70,11 @@ public:
   /// it does not authenticate under the next counter (the counter does not
   /// advance then, and the caller closes the link).
   std::optional<bytes> open(byte_view body);
+
+  /// The same in place: on success `body` becomes its plaintext (decrypted
+  /// where it is, the tag cut off); on failure false, and `body` holds
+  /// nothing usable.
+  bool open_in_place(bytes& body);
 
   std::uint64_t counter() const { return counter_; }
 

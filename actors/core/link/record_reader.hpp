@@ -41,23 +41,28 @@ public:
   /// Appends the next chunk of the stream (after an oversize: ignored).
   void feed(byte_view chunk);
 
-  /// The next complete body in stream order; nullopt when more bytes are
+  /// The next complete body in stream order, in a buffer of its own that
+  /// the caller may keep or decrypt in place; nullopt when more bytes are
   /// needed; an error once a header announced more than the cap (every later
   /// call returns the same error).
   expected<std::optional<bytes>, record_oversize> next();
 
   /// Bytes held and not yet returned by next().
-  std::size_t buffered() const { return buffer_.size() - offset_; }
+  std::size_t buffered() const { return unparsed() + body_.size(); }
 
   /// The size of the body whose header was read and whose bytes are still
   /// coming in (0 when no record is under way): what finishing it will hold.
   std::size_t pending_body() const { return body_size_.value_or(0); }
 
 private:
+  std::size_t unparsed() const { return buffer_.size() - offset_; }
+  std::size_t body_missing() const;
+
   std::size_t max_body_;
-  bytes buffer_;
+  bytes buffer_; // stream bytes whose header is not parsed yet
   std::size_t offset_ = 0; // start of the unparsed bytes in buffer_
   std::optional<std::size_t> body_size_; // of the record whose header passed the cap
+  bytes body_; // that record's body so far
   std::optional<record_oversize> dead_;
 };
 
