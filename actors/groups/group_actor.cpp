@@ -181,19 +181,44 @@ void arm_tick(group_actor* self) {
   self->delayed_send(self, st.cfg.tick, group_tick{++st.tick_generation});
 }
 
-/// Departure on every bond; every operation fails (closed). The actor stops
-/// once no write of its is under way.
-void leave(group_actor* self) {
+/// Once closed, the actor stops when the node has taken its departure
+/// frames and no write of its is under way.
+void quit_when_done(group_actor* self) {
   auto& st = self->state;
+  if (st.closed && st.departure_handed && !st.eng->persisting())
+    self->quit();
+}
+
+void departure_handed(group_actor* self) {
+  auto& st = self->state;
+  st.departure_handed = true;
+  for (auto& rp : std::exchange(st.leave_waiters, {}))
+    rp.deliver(true);
+  quit_when_done(self);
+}
+
+/// Departure on every bond; every operation fails (closed). Answers once
+/// the node has taken the departure frames: messages from one actor to
+/// another keep their order, so the node's answer to a request sent after
+/// them means they wait in its links' send queues before the links close
+/// (the node's departure phase that follows the groups').
+caf::result<bool> leave(group_actor* self) {
+  auto& st = self->state;
+  if (st.departure_handed)
+    return true;
+  auto rp = self->make_response_promise<bool>();
+  st.leave_waiters.push_back(rp);
   if (st.closed)
-    return;
+    return rp;
   st.closed = true;
   st.log->info("group {}: leaving", st.id.short_hex());
   st.bonds->depart();
   st.eng->close(now(self));
   dispatch(self);
-  if (!st.eng->persisting())
-    self->quit();
+  self->request(st.node, st.cfg.handshake_timeout, node::await_ready{})
+    .then([self](const node::ready_info&) { departure_handed(self); },
+          [self](caf::error&) { departure_handed(self); });
+  return rp;
 }
 
 /// The writer's answer to the engine's queued write.
@@ -201,8 +226,7 @@ void on_persisted(group_actor* self, raft::storage_result<bool> written) {
   auto& st = self->state;
   st.eng->persisted(std::move(written), now(self));
   dispatch(self);
-  if (st.closed && !st.eng->persisting())
-    self->quit();
+  quit_when_done(self);
 }
 
 /// From now on the engine's writes go to the node's writer.
@@ -289,14 +313,8 @@ caf::behavior behavior(group_actor* self) {
       st.watchers.push_back(w.subscriber);
       self->send(w.subscriber, view_changed{st.id, st.eng->view()});
     },
-    [=](close_group) {
-      leave(self);
-      return true;
-    },
-    [=](node::depart) {
-      leave(self);
-      return true;
-    },
+    [=](close_group) { return leave(self); },
+    [=](node::depart) { return leave(self); },
   };
 }
 

@@ -14,7 +14,8 @@
 // sync messages only on established bonds), answers, view changes.
 // Its engine's writes go to the node's writer (group_writer.hpp); while one
 // is on disk the actor goes on taking inputs, which the next write batches.
-// Closing, it stops once the write under way is done.
+// Closing, it answers once the node has taken its departure frames, and
+// stops once the write under way is done too.
 //
 // Bonds are entries of the bond table rather than actors of their own: a
 // frame is handled entirely before its handler returns, which is when the

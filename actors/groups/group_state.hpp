@@ -42,6 +42,9 @@ struct group_state {
   std::optional<group_view> last_view;
   std::uint64_t tick_generation = 0;
   bool closed = false;
+  /// The node has taken the departure frames (group_actor.cpp, leave).
+  bool departure_handed = false;
+  std::vector<caf::typed_response_promise<bool>> leave_waiters;
   std::shared_ptr<spdlog::logger> log;
 };
 
