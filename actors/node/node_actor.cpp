@@ -24,14 +24,14 @@ metrics::labels reason_label(wire::close_reason r) {
 namespace {
 
 /// A data frame from a local actor, for the link to `to`.
-send_outcome hand_over(node_actor* self, const peer_id& to, wire::frame f) {
+send_outcome hand_over(node_actor* self, const peer_id& to, wire::frame f, bool past_cap) {
   auto& st = self->state;
   auto i = st.links.find(to);
   if (i == st.links.end() || !wire::carries_data(f.kind)) {
     st.m.drops(drop_cause::not_sent).inc();
     return send_outcome::not_linked;
   }
-  return send_data(self, i->second, std::move(f));
+  return send_data(self, i->second, std::move(f), past_cap);
 }
 
 void fail_start(node_actor* self, const caf::error& err) {
@@ -149,10 +149,10 @@ caf::behavior node_behavior(node_actor* self) {
       self->state.handlers[{r.kind, r.channel}] = r.handler;
     },
     [=](send_frame& cmd) {
-      (void)hand_over(self, cmd.to, {cmd.kind, 0, std::move(cmd.payload), cmd.channel});
+      (void)hand_over(self, cmd.to, {cmd.kind, 0, std::move(cmd.payload), cmd.channel}, cmd.past_cap);
     },
     [=](try_send_frame& cmd) -> send_outcome {
-      return hand_over(self, cmd.to, {cmd.kind, 0, std::move(cmd.payload), cmd.channel});
+      return hand_over(self, cmd.to, {cmd.kind, 0, std::move(cmd.payload), cmd.channel}, cmd.past_cap);
     },
     [=](const dial& d) {
       if (d.address.peer && *d.address.peer == self->state.me.self)

@@ -15,9 +15,10 @@
 //                                                handler of k took)
 //   send_frame{to, k, c, p}                      fire and forget; dropped (and counted)
 //                                                if not linked or the link's backlog is full
+//                                                (with past_cap: queued past the cap)
 //   try_send_frame{to, k, c, p} -> send_outcome  the same, saying what became of it; after
-//                                                `full`, link subscribers get link_writable
-//                                                once the link has room again
+//                                                `full` or `over_cap`, link subscribers get
+//                                                link_writable once the link has room again
 //   dial{address, persistent}                    keep a link to this address
 //   release_link{peer}                           close it (released) if we dialled it and
 //                                                no persistent dial or hold keeps it;
@@ -97,6 +98,10 @@ struct send_frame {
   wire::frame_kind kind;
   wire::channel channel;
   bytes payload;
+  /// Queued even past the backlog's cap rather than dropped: for a sender
+  /// that bounds what it has outstanding and asks (try_send_frame with
+  /// past_cap) often enough to learn of `over_cap` (the stream producer).
+  bool past_cap = false;
 };
 
 struct dial {
@@ -125,17 +130,19 @@ struct ban_peer {
 /// What became of a data frame handed to the node. Data frames spend the
 /// link's flow-control credit, which the peer grants as its handlers finish
 /// with what they got; what the credit does not cover waits in a bounded
-/// backlog.
-enum class send_outcome : std::uint8_t { sent, queued, full, not_linked };
+/// backlog. `over_cap`: queued past the backlog's cap (past_cap), so the
+/// sender sends no more until link_writable.
+enum class send_outcome : std::uint8_t { sent, queued, full, not_linked, over_cap };
 
 struct try_send_frame {
   peer_id to;
   wire::frame_kind kind;
   wire::channel channel;
   bytes payload;
+  bool past_cap = false; // as in send_frame
 };
 
-/// A link that refused a frame (`full`) has room again.
+/// A link that refused a frame (`full`, `over_cap`) has room again.
 struct link_writable {
   peer_id peer;
 };

@@ -99,8 +99,9 @@ void release(node_actor* self, const peer_id& peer);
 void send_on_link(node_actor* self, transport::link_entry& l, wire::frame_kind kind,
                   const wire::channel& channel, bytes payload);
 /// A data frame for the peer: sent if the link's credit covers it, else
-/// queued, or refused (counted) when the backlog is full.
-send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f);
+/// queued, or refused (counted) when the backlog is full (past_cap: queued
+/// past it, counted).
+send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f, bool past_cap);
 wire::frame close_frame(wire::close_reason reason, const std::string& detail);
 void count_received_close(node_actor* self, const wire::close& c, const std::string& from);
 

@@ -303,14 +303,17 @@ void on_link_frame(node_actor* self, transport::link_entry& l,
   }
 }
 
-send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f) {
+send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f, bool past_cap) {
   std::vector<wire::frame> ready;
-  auto out = l.send.offer(std::move(f), ready);
+  auto out = l.send.offer(std::move(f), ready, past_cap);
   for (auto& r : ready)
     send_on_link(self, l, r.kind, r.channel, std::move(r.payload));
   switch (out) {
     case link::send_window::outcome::sent: return send_outcome::sent;
     case link::send_window::outcome::queued: return send_outcome::queued;
+    case link::send_window::outcome::over_cap:
+      self->state.count("mosaik.network.link.frames.past_cap");
+      return send_outcome::over_cap;
     case link::send_window::outcome::full: break;
   }
   self->state.m.drops(drop_cause::link_full).inc();

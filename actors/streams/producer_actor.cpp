@@ -1,5 +1,6 @@
 #include "actors/streams/producer_actor.hpp"
 
+#include "actors/core/check.hpp"
 #include "actors/logging/log.hpp"
 #include "actors/streams/producer_state.hpp"
 #include "actors/streams/stream_internal.hpp"
@@ -56,59 +57,91 @@ std::size_t payload_of(const stream_message& m) {
   return b == nullptr ? 0 : b->payload_bytes();
 }
 
-/// Hands the next message of `to` to the node, if none is out; `full`
-/// keeps it for link_writable, a lost link drops the rest (the engine ends
-/// its subscriptions on link_down).
-void drain(producer_actor* self, const peer_id& to) {
-  auto& st = self->state;
-  auto box = st.outboxes.find(to);
-  if (box == st.outboxes.end() || box->second.at != outbox::state::idle)
-    return;
-  if (box->second.messages.empty()) {
-    st.outboxes.erase(box);
-    return;
-  }
-  box->second.at = outbox::state::sending;
-  auto id = box->second.id;
-  self->request(st.node, caf::infinite,
-                node::try_send_frame{to, wire::frame_kind::stream, st.stream.as_digest(),
-                                     codec::encode_stream_message(box->second.messages.front())})
-    .then(
-      [=](node::send_outcome out) {
-        auto& boxes = self->state.outboxes;
-        auto b = boxes.find(to);
-        if (b == boxes.end() || b->second.id != id)
-          return;
-        if (out == node::send_outcome::not_linked)
-          return (void) boxes.erase(b);
-        if (out == node::send_outcome::full) {
-          ++self->state.outbox_totals.refused;
-          b->second.at = outbox::state::blocked;
-          return;
-        }
-        b->second.bytes -= payload_of(b->second.messages.front());
-        b->second.messages.pop_front();
-        b->second.at = outbox::state::idle;
-        drain(self, to);
-      },
-      [=](caf::error&) {
-        auto& boxes = self->state.outboxes;
-        if (auto b = boxes.find(to); b != boxes.end() && b->second.id == id)
-          boxes.erase(b);
-      });
+/// While a confirmation is out, up to twice its spacing may go unconfirmed.
+bool may_hand(const outbox& b) {
+  if (b.blocked)
+    return false;
+  return !b.asking
+         || (b.unconfirmed_frames < 2 * outbox::ask_every_frames
+             && b.unconfirmed_bytes < 2 * outbox::ask_every_bytes);
 }
 
-/// Before the actor quits: what the outboxes hold goes fire and forget
-/// (the one out as a request is on its way already).
+bool time_to_ask(const outbox& b) {
+  return !b.asking
+         && (b.unconfirmed_frames >= outbox::ask_every_frames
+             || b.unconfirmed_bytes >= outbox::ask_every_bytes);
+}
+
+void drain(producer_actor* self, const peer_id& to);
+
+/// The node took everything up to the frame asked about; `over_cap` holds
+/// the rest until link_writable.
+void on_answer(producer_actor* self, const peer_id& to, std::uint64_t id, node::send_outcome out) {
+  auto& boxes = self->state.outboxes;
+  auto b = boxes.find(to);
+  if (b == boxes.end() || b->second.id != id)
+    return;
+  if (out == node::send_outcome::not_linked)
+    return (void) boxes.erase(b);
+  MOSAIK_CHECK(out != node::send_outcome::full, "a past_cap frame to ", to.short_hex(), " was refused");
+  auto& box = b->second;
+  box.asking = false;
+  box.unconfirmed_frames -= box.asked_frames;
+  box.unconfirmed_bytes -= box.asked_bytes;
+  if (out == node::send_outcome::over_cap) {
+    ++self->state.outbox_totals.refused;
+    box.blocked = true;
+    return;
+  }
+  drain(self, to);
+}
+
+void ask(producer_actor* self, const peer_id& to, outbox& box, bytes frame) {
+  auto& st = self->state;
+  box.asking = true;
+  box.asked_frames = box.unconfirmed_frames;
+  box.asked_bytes = box.unconfirmed_bytes;
+  auto id = box.id;
+  self->request(st.node, caf::infinite,
+                node::try_send_frame{to, wire::frame_kind::stream, st.stream.as_digest(), std::move(frame), true})
+    .then([=](node::send_outcome out) { on_answer(self, to, id, out); },
+          [=](caf::error&) {
+            auto& boxes = self->state.outboxes;
+            if (auto b = boxes.find(to); b != boxes.end() && b->second.id == id)
+              boxes.erase(b);
+          });
+}
+
+/// Hands `to`'s messages to the node as far as may_hand allows: fire and
+/// forget, every so often one that asks. A lost link drops the outbox (the
+/// engine ends its subscriptions on link_down).
+void drain(producer_actor* self, const peer_id& to) {
+  auto& st = self->state;
+  auto b = st.outboxes.find(to);
+  if (b == st.outboxes.end())
+    return;
+  auto& box = b->second;
+  while (!box.messages.empty() && may_hand(box)) {
+    auto frame = codec::encode_stream_message(box.messages.front());
+    box.bytes -= payload_of(box.messages.front());
+    box.messages.pop_front();
+    ++box.unconfirmed_frames;
+    box.unconfirmed_bytes += frame.size();
+    if (time_to_ask(box))
+      ask(self, to, box, std::move(frame));
+    else
+      self->send(st.node, node::send_frame{to, wire::frame_kind::stream, st.stream.as_digest(),
+                                           std::move(frame), true});
+  }
+}
+
+/// Before the actor quits: what the outboxes hold goes fire and forget.
 void send_outboxes(producer_actor* self) {
   auto& st = self->state;
-  for (auto& [to, box] : st.outboxes) {
-    if (box.at == outbox::state::sending)
-      box.messages.pop_front();
+  for (auto& [to, box] : st.outboxes)
     for (const auto& m : box.messages)
       self->send(st.node, node::send_frame{to, wire::frame_kind::stream, st.stream.as_digest(),
-                                           codec::encode_stream_message(m)});
-  }
+                                           codec::encode_stream_message(m), true});
   st.outboxes.clear();
 }
 
@@ -326,8 +359,8 @@ caf::behavior behavior(producer_actor* self) {
     },
     [=](const node::link_writable& w) {
       auto box = self->state.outboxes.find(w.peer);
-      if (box != self->state.outboxes.end() && box->second.at == outbox::state::blocked) {
-        box->second.at = outbox::state::idle;
+      if (box != self->state.outboxes.end() && box->second.blocked) {
+        box->second.blocked = false;
         drain(self, w.peer);
       }
     },

@@ -74,7 +74,7 @@ struct get_producer_info {};
 
 /// The frames held for consumers' nodes whose link was full.
 struct outbox_stats {
-  /// Times the node answered `full` (a frame held for link_writable).
+  /// Times the node answered `over_cap` (frames held for link_writable).
   std::uint64_t refused = 0;
   /// The most messages, and batch payload bytes, one outbox held.
   std::size_t peak_messages = 0;

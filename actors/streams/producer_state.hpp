@@ -28,19 +28,34 @@ struct waiting_publish {
   caf::typed_response_promise<publish_result> rp;
 };
 
-/// Frames for one consumer's node, in order: one at a time goes to the
-/// node as try_send_frame, so a link whose backlog is full holds them here
-/// (bounded by the credit the engine spent on them) until it is writable,
-/// rather than dropping one and leaving a gap and the credit lost.
+/// Frames for one consumer's node, in order. They go to the node fire and
+/// forget with past_cap (never dropped, so never a gap and a lost credit),
+/// and every so often one goes as try_send_frame: its answer confirms what
+/// went before it, and `over_cap` holds the rest here (bounded by the
+/// credit the engine spent on them) until the link is writable. What the
+/// node has not confirmed is bounded (max_unconfirmed_*), so the node's
+/// backlog grows past its cap by at most that.
 struct outbox {
-  /// The front is the one out (or refused); encoded when it goes, again
-  /// after a refusal.
+  /// Not yet handed to the node.
   std::deque<stream_message> messages;
-  enum class state : std::uint8_t { idle, sending, blocked } at = state::idle;
-  /// Tells a reply for an outbox of a previous link from one for this.
-  std::uint64_t id = 0;
   /// Batch payload bytes in `messages`.
   std::size_t bytes = 0;
+  /// Handed to the node since the last confirmation: frames, encoded bytes.
+  std::size_t unconfirmed_frames = 0;
+  std::size_t unconfirmed_bytes = 0;
+  /// The try_send_frame out, and what its answer confirms.
+  bool asking = false;
+  std::size_t asked_frames = 0;
+  std::size_t asked_bytes = 0;
+  /// The node answered `over_cap`: nothing goes until link_writable.
+  bool blocked = false;
+  /// Tells a reply for an outbox of a previous link from one for this.
+  std::uint64_t id = 0;
+
+  /// One in this many frames (or bytes) asks the node; twice that may be
+  /// unconfirmed.
+  static constexpr std::size_t ask_every_frames = 32;
+  static constexpr std::size_t ask_every_bytes = 4u << 20;
 };
 
 /// Datums for the undelivered sink while it has not answered the last.

@@ -1,8 +1,8 @@
 // The publisher of mosaik_bench_stream: datums in publish_many messages of
 // `chunk`, `window` datums outstanding, each a fresh copy of the datum (as
-// an application encodes each one). What a full stream hands back is
-// published again one by one with `wait` (they wait in the producer, in
-// order, for room).
+// an application encodes each one). What a full stream hands back waits
+// in the producer for room: its first datum as a publish with `wait`, the
+// rest in one publish_many once that went.
 #include "apps/bench/stream_bench_mosaik.hpp"
 
 #include <caf/atom.hpp>
@@ -61,41 +61,59 @@ void sent(caf::event_based_actor* self, const state_ptr& st, std::size_t n) {
   fill(self, st);
 }
 
-/// One datum that waits in the producer for room.
-void publish_one(caf::event_based_actor* self, const state_ptr& st, streams::shared_datum d) {
-  self->request(st->producer, caf::infinite, streams::publish{std::move(d), true, 1000ms})
+void publish_datums(caf::event_based_actor* self, const state_ptr& st, std::vector<streams::shared_datum> datums);
+
+/// What a full stream handed back: the first waits in the producer for
+/// room, the rest follow in one publish_many once it went.
+void publish_rest(caf::event_based_actor* self, const state_ptr& st, std::vector<streams::shared_datum> rest) {
+  auto first = std::move(rest.front());
+  rest.erase(rest.begin());
+  self->request(st->producer, caf::infinite, streams::publish{std::move(first), true, 1000ms})
     .then(
-      [=](streams::publish_result& r) {
-        if (retried(r.status))
-          return publish_one(self, st, std::move(r.returned));
+      [=, rest = std::move(rest)](streams::publish_result& r) {
+        auto more = rest;
+        if (retried(r.status)) {
+          more.insert(more.begin(), std::move(r.returned));
+          return publish_rest(self, st, std::move(more));
+        }
         if (r.status != streams::send_status::sent)
           return fail(self, r.status);
         sent(self, st, 1);
+        if (!more.empty())
+          publish_datums(self, st, std::move(more));
       },
       [=](caf::error& err) { self->quit(err); });
 }
 
-void publish_chunk(caf::event_based_actor* self, const state_ptr& st, std::size_t n) {
-  streams::publish_many many;
-  for (std::size_t k = 0; k < n; ++k)
-    many.datums.push_back(streams::make_datum(st->datum));
-  st->in_flight += n;
-  self->request(st->producer, caf::infinite, std::move(many))
+void publish_datums(caf::event_based_actor* self, const state_ptr& st, std::vector<streams::shared_datum> datums) {
+  self->request(st->producer, caf::infinite, streams::publish_many{std::move(datums)})
     .then(
       [=](streams::publish_many_result& r) {
         if (r.status != streams::send_status::sent && !retried(r.status))
           return fail(self, r.status);
-        for (auto& d : r.returned)
-          publish_one(self, st, std::move(d));
+        if (!r.returned.empty())
+          publish_rest(self, st, std::move(r.returned));
         sent(self, st, r.sent);
       },
       [=](caf::error& err) { self->quit(err); });
 }
 
+void publish_chunk(caf::event_based_actor* self, const state_ptr& st, std::size_t n) {
+  std::vector<streams::shared_datum> datums;
+  for (std::size_t k = 0; k < n; ++k)
+    datums.push_back(streams::make_datum(st->datum));
+  st->in_flight += n;
+  publish_datums(self, st, std::move(datums));
+}
+
+/// Whole chunks only: topping the window up datum by datum as each is
+/// sent made hundreds of one-datum requests outstanding (and CAF's lookup
+/// of a response among them linear).
 void fill(caf::event_based_actor* self, const state_ptr& st) {
   auto limit = st->pace ? paced_window : window;
-  while (!st->paused && st->in_flight < limit)
-    publish_chunk(self, st, std::min(chunk, limit - st->in_flight));
+  auto n = std::min(chunk, limit / 2);
+  while (!st->paused && st->in_flight + n <= limit)
+    publish_chunk(self, st, n);
 }
 
 void check_queues(caf::event_based_actor* self, const state_ptr& st) {

@@ -66,6 +66,24 @@ TEST_CASE("flow: a full backlog refuses, and says once when it drained to half")
   CHECK_FALSE(w.take_writable()); // once per refusal
 }
 
+TEST_CASE("flow: past the cap a frame is queued in order and the sender still hears when it drained") {
+  send_window w{2 * frame_cost(100)};
+  std::vector<wire::frame> ready;
+  for (std::uint8_t i = 1; i <= 2; ++i)
+    CHECK(w.offer(data(100, i), ready) == outcome::queued);
+  CHECK(w.offer(data(100, 3), ready, true) == outcome::over_cap);
+  CHECK(w.offer(data(100, 4), ready) == outcome::full); // the cap still holds for others
+  CHECK(w.backlog_frames() == 3);
+  CHECK(w.backlog_bytes() == 3 * frame_cost(100));
+  w.grant(2 * frame_cost(100), ready);
+  CHECK(w.take_writable()); // 1 of 2 left
+  w.grant(frame_cost(100), ready);
+  REQUIRE(ready.size() == 3);
+  for (std::uint8_t i = 0; i < 3; ++i)
+    CHECK(ready[i].payload[0] == i + 1);
+  CHECK(w.backlog_bytes() == 0);
+}
+
 TEST_CASE("flow: a receiver refuses what the sender had no credit for") {
   receive_window r{1000};
   CHECK(r.arrived(600));

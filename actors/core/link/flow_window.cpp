@@ -4,20 +4,22 @@
 
 namespace mosaik::link {
 
-send_window::outcome send_window::offer(wire::frame f, std::vector<wire::frame>& ready) {
+send_window::outcome send_window::offer(wire::frame f, std::vector<wire::frame>& ready, bool past_cap) {
   auto cost = frame_cost(f.payload.size());
   if (backlog_.empty() && credit_ >= cost) {
     credit_ -= cost;
     ready.push_back(std::move(f));
     return outcome::sent;
   }
-  if (backlog_bytes_ + cost > cap_) {
+  bool over = backlog_bytes_ + cost > cap_;
+  if (over) {
     refused_ = true;
-    return outcome::full;
+    if (!past_cap)
+      return outcome::full;
   }
   backlog_bytes_ += cost;
   backlog_.push_back(std::move(f));
-  return outcome::queued;
+  return over ? outcome::over_cap : outcome::queued;
 }
 
 void send_window::grant(std::uint64_t n, std::vector<wire::frame>& ready) {

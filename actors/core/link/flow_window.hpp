@@ -24,13 +24,16 @@ constexpr std::uint64_t frame_cost(std::size_t payload_size) {
 
 class send_window {
 public:
-  enum class outcome { sent, queued, full };
+  /// over_cap: queued past the cap, as the sender asked (it bounds what it
+  /// sends so and waits for take_writable, like after `full`).
+  enum class outcome { sent, queued, full, over_cap };
 
   explicit send_window(std::size_t backlog_cap) : cap_(backlog_cap) {}
 
   /// A data frame to send: covered by credit now (appended to `ready`),
-  /// queued behind the backlog, or refused because the backlog is full.
-  outcome offer(wire::frame f, std::vector<wire::frame>& ready);
+  /// queued behind the backlog, or refused because the backlog is full
+  /// (queued anyway with `past_cap`: never lost, so never out of order).
+  outcome offer(wire::frame f, std::vector<wire::frame>& ready, bool past_cap = false);
 
   /// The peer granted `n` more bytes; the frames now covered go to `ready`.
   void grant(std::uint64_t n, std::vector<wire::frame>& ready);
