@@ -123,7 +123,7 @@ caf::behavior node_behavior(node_actor* self) {
     [=](flush_now) { flush_all(self); },
     [=](const handshake_deadline& d) { on_handshake_deadline(self, d); },
     [=](departure_done) { finish_shutdown(self, self->state.departure); },
-    [=](const redial& r) { start_dial(self, r.dial, r.attempt); },
+    [=](const redial& r) { on_redial(self, r); },
     [=](heartbeat_tick) {
       on_heartbeat_tick(self);
       self->delayed_send(self, self->state.cfg.link.heartbeat_interval, heartbeat_tick{});
@@ -189,6 +189,7 @@ caf::behavior node_behavior(node_actor* self) {
       if (st.shutting_down)
         return rp;
       st.shutting_down = true;
+      st.dials.depart();
       depart_links(self, rp);
       return rp;
     },
@@ -215,6 +216,7 @@ node_handle spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) 
     st.misbehaviour = link::misbehaviour_tracker{cfg->link.misbehaviour};
     st.key.emplace(std::move(*key));
     st.cfg = std::move(*cfg);
+    st.dials = link::dial_table{st.cfg.link};
     st.started = now(self);
     st.metrics = st.cfg.metrics ? st.cfg.metrics
                                 : std::make_shared<metrics::registry>(metrics::network_labels(st.me.network));

@@ -60,9 +60,15 @@ void on_handshake_deadline(node_actor* self, const handshake_deadline& d);
 /// retries.
 void on_handshake_ended(node_actor* self, transport::connection& c, wire::close_reason reason,
                         const std::string& detail);
-/// Returns the dial's id, or 0 when the table of learned addresses is full.
-std::uint64_t add_dial(node_actor* self, const link::peer_address& address, bool persistent);
-void start_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt);
+/// The dialer's side on the new connection `conn` of `dial`: our hello.
+void begin_handshake(node_actor* self, connection_handle conn, std::uint64_t dial, const std::string& host);
+
+// -- dials (node_dials.cpp) ---------------------------------------------------
+/// Keeps dialling `address` (link::dial_table::add).
+void add_dial(node_actor* self, const link::peer_address& address, bool persistent);
+void on_redial(node_actor* self, const redial& r);
+/// The connection of `dial`, or its handshake, failed (counted, logged).
+void dial_failed(node_actor* self, std::uint64_t dial, wire::close_reason reason, const std::string& detail);
 /// After a link to `peer` ended: keep (or start) re-dialling it.
 void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint& address,
                     wire::close_reason reason);

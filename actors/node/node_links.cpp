@@ -194,6 +194,7 @@ void establish_link(node_actor* self, const peer_id& peer, connection_handle con
   l.receive = link::receive_window{st.cfg.link.receive_window};
   st.by_conn[conn] = peer;
   st.links.insert_or_assign(peer, std::move(l));
+  st.dials.on_link_up(peer);
   st.m.connections_opened.inc();
   st.log->info("link up with {} at {} ({} dialled)", peer.short_hex(), link::to_string(address),
                our_side == link::side::dialer ? "we" : "they");
@@ -255,11 +256,7 @@ void release(node_actor* self, const peer_id& peer) {
     return;
   // The dialling side decides: closing a link the peer dialled, or one our
   // bootstrap keeps, would only make it come back.
-  auto pinned = [&](const transport::dial_entry& d) {
-    return d.persistent && (d.linked_peer == peer || d.address.peer == peer);
-  };
-  if (l->second.our_side != link::side::dialer || st.holds.count(peer) > 0
-      || std::any_of(st.dials.begin(), st.dials.end(), [&](const auto& kv) { return pinned(kv.second); })) {
+  if (l->second.our_side != link::side::dialer || st.holds.count(peer) > 0 || st.dials.pins(peer)) {
     st.count("mosaik.network.link.releases", {{"outcome", "kept"}});
     return;
   }

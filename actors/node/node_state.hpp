@@ -2,6 +2,7 @@
 // The state of the node actor. Tests read it through status() and the
 // accessors; everything else goes through node_api.hpp.
 
+#include "actors/core/link/dial_table.hpp"
 #include "actors/core/link/handshake.hpp"
 #include "actors/core/link/misbehaviour.hpp"
 #include "actors/core/link/replay_guard.hpp"
@@ -10,7 +11,6 @@
 #include "actors/metrics/registry.hpp"
 #include "actors/node/node_config.hpp"
 #include "actors/node/node_metrics.hpp"
-#include "actors/transport/dial_entry.hpp"
 #include "actors/transport/link_entry.hpp"
 #include "actors/transport/connection.hpp"
 
@@ -62,8 +62,7 @@ struct node_state {
   std::set<caf::io::connection_handle> unflushed; // written since the last flush
   std::size_t reassembly_reserved = 0; // bytes large records under way hold, node-wide
   std::vector<held_delivery> held;     // while a chunk is read (node_links.cpp)
-  std::map<std::uint64_t, transport::dial_entry> dials;
-  std::uint64_t next_dial_id = 1;
+  link::dial_table dials;
   std::uint64_t next_generation = 1;
   std::unique_ptr<link::replay_guard> replay;
   link::misbehaviour_tracker misbehaviour;
