@@ -26,12 +26,11 @@ namespace {
 /// A data frame from a local actor, for the link to `to`.
 send_outcome hand_over(node_actor* self, const peer_id& to, wire::frame f) {
   auto& st = self->state;
-  auto i = st.links.find(to);
-  if (i == st.links.end() || !wire::carries_data(f.kind)) {
+  if (st.links.count(to) == 0 || !wire::carries_data(f.kind)) {
     st.m.drops(drop_cause::not_sent).inc();
     return send_outcome::not_linked;
   }
-  return send_data(self, i->second, std::move(f));
+  return send_data(self, to, std::move(f));
 }
 
 void fail_start(node_actor* self, const caf::error& err) {
@@ -73,7 +72,7 @@ void depart_links(node_actor* self, caf::typed_response_promise<bool> rp) {
   auto& st = self->state;
   st.log->info("node {} departing, telling {} peer(s)", st.me.self.short_hex(), st.links.size());
   std::vector<peer_id> peers;
-  for (auto& [peer, l] : st.links)
+  for (const auto& [peer, l] : st.links.entries())
     peers.push_back(peer);
   for (auto& peer : peers)
     drop_link(self, peer, wire::close_reason::departing, "shutdown", true);
@@ -217,6 +216,7 @@ node_handle spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) 
     st.key.emplace(std::move(*key));
     st.cfg = std::move(*cfg);
     st.dials = link::dial_table{st.cfg.link};
+    st.links = link::link_table{st.cfg.link};
     st.started = now(self);
     st.metrics = st.cfg.metrics ? st.cfg.metrics
                                 : std::make_shared<metrics::registry>(metrics::network_labels(st.me.network));

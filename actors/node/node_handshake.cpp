@@ -29,10 +29,10 @@ void refuse(node_actor* self, connection_handle conn, close_reason reason, const
 /// We never replace a link we dialled with another of ours.
 bool may_replace(node_actor* self, const peer_id& peer, link::side our_side_of_new) {
   auto& st = self->state;
-  auto l = st.links.find(peer);
-  if (l == st.links.end())
+  const auto* l = st.links.find(peer);
+  if (l == nullptr)
     return true;
-  if (l->second.our_side == our_side_of_new)
+  if (l->our_side == our_side_of_new)
     return our_side_of_new == link::side::acceptor;
   auto new_dialer = our_side_of_new == link::side::dialer ? st.me.self : peer;
   auto other = new_dialer == st.me.self ? peer : st.me.self;

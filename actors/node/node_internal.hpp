@@ -94,19 +94,17 @@ void retire_link(node_actor* self, const peer_id& peer);
 /// What follows when a link's connection ended: counters, the down event,
 /// reconnecting.
 void link_down(node_actor* self, peer_id peer, wire::close_reason reason, const std::string& detail);
-void on_link_frame(node_actor* self, transport::link_entry& l,
-                   expected<wire::frame, codec::decode_error>& f);
+/// A record arrived on the link to `from`.
+void on_link_frame(node_actor* self, const peer_id& from, expected<wire::frame, codec::decode_error>& f);
 void on_heartbeat_tick(node_actor* self);
 /// Sends the frames held back while a chunk was read (held_delivery).
 void release_held(node_actor* self);
 /// Closes the link to `peer` (released) if we dialled it and no persistent
 /// dial keeps it.
 void release(node_actor* self, const peer_id& peer);
-void send_on_link(node_actor* self, transport::link_entry& l, wire::frame_kind kind,
-                  const wire::channel& channel, bytes payload);
 /// A data frame for the peer: sent if the link's credit covers it, else
 /// queued, or refused (counted) when the backlog is full.
-send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f);
+send_outcome send_data(node_actor* self, const peer_id& to, wire::frame f);
 wire::frame close_frame(wire::close_reason reason, const std::string& detail);
 void count_received_close(node_actor* self, const wire::close& c, const std::string& from);
 
