@@ -195,7 +195,7 @@ void count_received_close(node_actor* self, const wire::close& c, const std::str
 void establish_link(node_actor* self, const peer_id& peer, connection_handle conn,
                     const wire::endpoint& address, link::side our_side, const digest& binding) {
   auto& st = self->state;
-  st.links.establish(peer, conn.id(), address, our_side, binding, now(self));
+  st.links.establish(peer, conn.id(), address, our_side);
   st.dials.on_link_up(peer);
   st.m.connections_opened.inc();
   st.log->info("link up with {} at {} ({} dialled)", peer.short_hex(), link::to_string(address),

@@ -36,7 +36,7 @@ const time_point t0{};
 /// A table with one link to peer 1 on connection 7, its opening grant taken.
 link_table one_link() {
   link_table t{config()};
-  t.establish(peer_of(1), 7, {"10.0.0.1", 1}, side::dialer, digest{}, t0);
+  t.establish(peer_of(1), 7, {"10.0.0.1", 1}, side::dialer);
   t.take_output();
   return t;
 }
@@ -49,7 +49,7 @@ wire::frame data(std::size_t size) {
 
 TEST_CASE("link table: a new link grants its window and numbers its frames") {
   link_table t{config()};
-  t.establish(peer_of(1), 7, {"10.0.0.1", 1}, side::acceptor, digest{}, t0);
+  t.establish(peer_of(1), 7, {"10.0.0.1", 1}, side::acceptor);
   auto out = t.take_output();
   REQUIRE(out.writes.size() == 1);
   CHECK(out.writes[0].conn == 7);

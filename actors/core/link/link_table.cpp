@@ -29,17 +29,14 @@ std::optional<std::uint64_t> decode_u64(const bytes& in) {
 
 link_table::link_table(const link_config& cfg) : cfg_(cfg) {}
 
-void link_table::establish(const peer_id& peer, conn_key conn, const wire::endpoint& address, side our_side,
-                           const digest& binding, time_point now) {
+void link_table::establish(const peer_id& peer, conn_key conn, const wire::endpoint& address, side our_side) {
   entry l;
   l.id = next_id_++;
   l.peer = peer;
   l.conn = conn;
-  l.binding = binding;
   l.address = address;
   l.our_side = our_side;
   l.heartbeat = heartbeat_monitor{cfg_.heartbeat_miss_budget};
-  l.since = now;
   l.send = send_window{cfg_.send_backlog};
   l.receive = receive_window{cfg_.receive_window};
   by_conn_[conn] = peer;

@@ -9,7 +9,6 @@
 // A link exists only once its handshake passed; the handshake, the records
 // and their keys stay with the connection.
 
-#include "actors/core/ids/digest.hpp"
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/link/flow_window.hpp"
 #include "actors/core/link/heartbeat_monitor.hpp"
@@ -59,14 +58,12 @@ public:
     std::uint64_t id = 0; // unique per link, so late answers about an older one are ignored
     peer_id peer;
     conn_key conn = 0;               // the only connection the peer's frames are taken from
-    digest binding;                  // the handshake's channel binding (bond proofs)
     wire::endpoint address;          // where the peer listens
     side our_side = side::dialer;
     heartbeat_monitor heartbeat{3};
     rtt_estimator rtt;
     std::uint64_t next_sequence = 1;
     std::map<std::uint64_t, time_point> pings; // heartbeats awaiting an ack
-    time_point since{};
     send_window send{0};       // our data frames, against the peer's credit
     receive_window receive{0}; // the peer's data frames in our handlers
   };
@@ -76,8 +73,7 @@ public:
   // -- inputs --------------------------------------------------------------
   /// A handshake passed: the link to `peer` is up (replacing none: the
   /// caller removed an older one) and grants the peer its window.
-  void establish(const peer_id& peer, conn_key conn, const wire::endpoint& address, side our_side,
-                 const digest& binding, time_point now);
+  void establish(const peer_id& peer, conn_key conn, const wire::endpoint& address, side our_side);
   /// The link ended; its entry, or nullopt when there is none.
   std::optional<entry> remove(const peer_id& peer);
   /// Something arrived on the link's connection: a sign of life.
