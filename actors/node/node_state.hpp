@@ -87,9 +87,6 @@ struct node_state {
   /// A counter's value (0 when never counted).
   std::uint64_t counter(const std::string& name, const metrics::labels& l = {}) const;
   wire::nonce fresh_nonce();
-  /// Connections from `source` now, and how many of them are still in
-  /// their handshake.
-  std::pair<std::size_t, std::size_t> from_source(const std::string& source) const;
 };
 
 } // namespace mosaik::node

@@ -1,5 +1,6 @@
 // Records on the node's connections: accepting within the limits, reading
 // and opening records, writing and sealing frames, closing.
+#include "actors/core/link/admission.hpp"
 #include "actors/node/node_internal.hpp"
 #include "schemas/codec/frame_codec.hpp"
 #include "schemas/codec/frame_record.hpp"
@@ -21,24 +22,17 @@ std::string describe(const connection& c) {
   return c.source;
 }
 
-/// Why a new connection from `source` is refused, if it is.
-std::optional<std::string> over_limit(const node_state& st, const std::string& source) {
-  const auto& lc = st.cfg.link;
-  auto [from, handshaking] = st.from_source(source);
-  std::size_t all_handshaking = 0;
-  for (const auto& [hdl, c] : st.conns)
-    all_handshaking += c.current == connection::phase::handshake ? 1 : 0;
-  if (st.shutting_down)
-    return "departing";
-  if (st.conns.size() >= lc.max_connections)
-    return "total";
-  if (from >= lc.max_connections_per_address)
-    return "per_address";
-  if (handshaking >= lc.max_handshakes_per_address)
-    return "handshakes_per_address";
-  if (all_handshaking >= lc.max_pending_handshakes)
-    return "handshakes";
-  return std::nullopt;
+/// The node's open connections, as admission (link/admission.hpp) sees them.
+std::vector<link::open_connection> census(const node_state& st) {
+  std::vector<link::open_connection> open;
+  open.reserve(st.conns.size());
+  for (const auto& [hdl, c] : st.conns) {
+    bool handshaking = c.current == connection::phase::handshake;
+    bool hello = c.hs && c.hs->current() != link::handshake::state::awaiting_hello;
+    open.push_back({static_cast<std::uint64_t>(hdl.id()), c.source, handshaking,
+                    c.side == link::side::acceptor, hello, c.generation});
+  }
+  return open;
 }
 
 void mark_unflushed(node_actor* self, connection_handle conn) {
@@ -143,28 +137,35 @@ void read_records(node_actor* self, connection_handle conn, byte_view chunk) {
   }
 }
 
-} // namespace
-
-std::pair<std::size_t, std::size_t> node_state::from_source(const std::string& source) const {
-  std::size_t all = 0;
-  std::size_t handshaking = 0;
-  for (const auto& [hdl, c] : conns)
-    if (c.source == source) {
-      ++all;
-      handshaking += c.current == connection::phase::handshake ? 1 : 0;
-    }
-  return {all, handshaking};
+/// Closes a newcomer `admit` refused, or the handshake it takes the slot of.
+bool make_room(node_actor* self, connection_handle conn, const std::string& source) {
+  auto& st = self->state;
+  auto verdict = st.shutting_down ? link::admission{link::admission::verdict::refuse, "departing"}
+                                  : link::admit(st.cfg.link, census(st), source);
+  std::string limit{verdict.limit};
+  if (verdict.what == link::admission::verdict::refuse) {
+    st.count("mosaik.network.link.connections.refused", {{"limit", limit}});
+    st.log->debug("refused a connection from {}: {} limit", source, limit);
+    self->close(conn);
+    return false;
+  }
+  if (verdict.what == link::admission::verdict::evict_then_admit) {
+    // Quietly, as a refusal: a flood must not buy a close frame and a log line each.
+    st.count("mosaik.network.link.connections.evicted", {{"limit", limit}});
+    st.log->debug("evicted a handshake for a connection from {}: {} limit", source, limit);
+    forget_connection(self, connection_handle::from_int(static_cast<std::int64_t>(verdict.evict)),
+                      close_reason::too_slow, "its handshake slot went to a less loaded host");
+  }
+  return true;
 }
+
+} // namespace
 
 void on_new_connection(node_actor* self, connection_handle conn) {
   auto& st = self->state;
   auto source = self->remote_addr(conn);
-  if (auto limit = over_limit(st, source)) {
-    st.count("mosaik.network.link.connections.refused", {{"limit", *limit}});
-    st.log->debug("refused a connection from {}: {} limit", source, *limit);
-    self->close(conn);
+  if (!make_room(self, conn, source))
     return;
-  }
   auto cap = st.cfg.link.handshake_record_cap;
   auto& c = st.conns.emplace(conn, connection{link::side::acceptor, source, cap}).first->second;
   c.generation = st.next_generation++;

@@ -234,3 +234,35 @@ TEST_CASE("aead: a record altered anywhere does not open in place and the counte
     CHECK(opener.counter() == 1);
   }
 }
+
+TEST_CASE("aead: AES-256-GCM records of every size are libsodium's, whichever implementation sealed them") {
+  if (!(available_ciphers() & static_cast<std::uint8_t>(cipher::aes256_gcm)))
+    return; // no AES-NI here: nothing to compare
+  auto key = key_of(5);
+  aead_sealer sealer{cipher::aes256_gcm, key};
+  aead_opener opener{cipher::aes256_gcm, key};
+  std::uint64_t counter = 0;
+  // Around the size where sealing switches to OpenSSL (512), and large.
+  for (std::size_t size : {0, 255, 511, 512, 513, 4096, 65536, 1 << 20}) {
+    INFO("size " << size);
+    bytes plain(size);
+    for (std::size_t i = 0; i < size; ++i)
+      plain[i] = static_cast<std::uint8_t>(i * 7 + 3);
+    auto body = seal(sealer, plain);
+    std::array<unsigned char, 12> nonce{};
+    for (std::size_t i = 0; i < 8; ++i)
+      nonce[i] = static_cast<unsigned char>(counter >> (8 * i));
+    ++counter;
+    bytes expected(size + aead_overhead);
+    unsigned long long n = 0;
+    crypto_aead_aes256gcm_encrypt(expected.data(), &n, plain.data(), plain.size(), nullptr, 0, nullptr,
+                                  nonce.data(), key.data());
+    CHECK(body == expected);
+    auto altered = body;
+    altered[altered.size() / 2] ^= 0x01;
+    CHECK_FALSE(opener.open_in_place(altered));
+    CHECK(opener.counter() == counter - 1);
+    REQUIRE(opener.open_in_place(body));
+    CHECK(body == plain);
+  }
+}

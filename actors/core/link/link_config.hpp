@@ -10,8 +10,12 @@ namespace mosaik::link {
 
 using namespace std::chrono_literals;
 
-/// The link protocol version this build speaks.
-inline constexpr std::uint32_t protocol_version = 2;
+/// The protocol version this build speaks: of the link and of every
+/// subsystem's frames on it, so nodes whose frames would not understand
+/// each other are refused at the handshake (version_mismatch) instead of
+/// closing each other's streams or groups as protocol violations later.
+/// 3: streams count credit in bytes too (Subscribe.countsBytes, Credit.bytes).
+inline constexpr std::uint32_t protocol_version = 3;
 
 struct backoff_config {
   duration initial = 250ms;  // delay before the first retry
