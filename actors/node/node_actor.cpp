@@ -26,12 +26,11 @@ namespace {
 /// A data frame from a local actor, for the link to `to`.
 send_outcome hand_over(node_actor* self, const peer_id& to, wire::frame f, bool past_cap) {
   auto& st = self->state;
-  auto i = st.links.find(to);
-  if (i == st.links.end() || !wire::carries_data(f.kind)) {
+  if (st.links.count(to) == 0 || !wire::carries_data(f.kind)) {
     st.m.drops(drop_cause::not_sent).inc();
     return send_outcome::not_linked;
   }
-  return send_data(self, i->second, std::move(f), past_cap);
+  return send_data(self, to, std::move(f), past_cap);
 }
 
 void fail_start(node_actor* self, const caf::error& err) {
@@ -73,7 +72,7 @@ void depart_links(node_actor* self, caf::typed_response_promise<bool> rp) {
   auto& st = self->state;
   st.log->info("node {} departing, telling {} peer(s)", st.me.self.short_hex(), st.links.size());
   std::vector<peer_id> peers;
-  for (auto& [peer, l] : st.links)
+  for (const auto& [peer, l] : st.links.entries())
     peers.push_back(peer);
   for (auto& peer : peers)
     drop_link(self, peer, wire::close_reason::departing, "shutdown", true);
@@ -123,7 +122,7 @@ caf::behavior node_behavior(node_actor* self) {
     [=](flush_now) { flush_all(self); },
     [=](const handshake_deadline& d) { on_handshake_deadline(self, d); },
     [=](departure_done) { finish_shutdown(self, self->state.departure); },
-    [=](const redial& r) { start_dial(self, r.dial, r.attempt); },
+    [=](const redial& r) { on_redial(self, r); },
     [=](heartbeat_tick) {
       on_heartbeat_tick(self);
       self->delayed_send(self, self->state.cfg.link.heartbeat_interval, heartbeat_tick{});
@@ -189,6 +188,7 @@ caf::behavior node_behavior(node_actor* self) {
       if (st.shutting_down)
         return rp;
       st.shutting_down = true;
+      st.dials.depart();
       depart_links(self, rp);
       return rp;
     },
@@ -215,6 +215,8 @@ node_handle spawn_node(caf::actor_system& sys, node_config cfg, secret_key key) 
     st.misbehaviour = link::misbehaviour_tracker{cfg->link.misbehaviour};
     st.key.emplace(std::move(*key));
     st.cfg = std::move(*cfg);
+    st.dials = link::dial_table{st.cfg.link};
+    st.links = link::link_table{st.cfg.link};
     st.started = now(self);
     st.metrics = st.cfg.metrics ? st.cfg.metrics
                                 : std::make_shared<metrics::registry>(metrics::network_labels(st.me.network));

@@ -6,76 +6,21 @@
 // other at once the tie-break keeps the dial of the smaller peer id.
 #include "actors/core/link/tie_break.hpp"
 #include "actors/node/node_internal.hpp"
-#include "actors/transport/tcp_connect.hpp"
 #include "schemas/codec/frame_codec.hpp"
 #include "schemas/codec/handshake_codec.hpp"
 
-#include <caf/actor_system.hpp>
 #include <caf/io/receive_policy.hpp>
-
-#include <algorithm>
 
 namespace mosaik::node {
 
 namespace {
 
 using transport::connection;
-using transport::dial_entry;
 using wire::close_reason;
 using wire::frame_kind;
 
 void refuse(node_actor* self, connection_handle conn, close_reason reason, const std::string& detail) {
   close_connection(self, conn, reason, "handshake refused: " + detail);
-}
-
-dial_entry* find_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt) {
-  auto i = self->state.dials.find(id);
-  if (i == self->state.dials.end() || i->second.attempt != attempt)
-    return nullptr;
-  return &i->second;
-}
-
-void schedule_retry(node_actor* self, std::uint64_t id, dial_entry& d) {
-  auto& st = self->state;
-  d.current = dial_entry::phase::waiting;
-  d.conn.reset();
-  if (st.shutting_down)
-    return;
-  auto attempt = ++d.attempt;
-  self->delayed_send(self, d.backoff.next(st.rng), redial{id, attempt});
-}
-
-/// A dial attempt ended without a link.
-void dial_failed(node_actor* self, std::uint64_t id, dial_entry& d, close_reason reason,
-                 const std::string& detail) {
-  auto& st = self->state;
-  st.count("mosaik.network.link.dials.failed");
-  st.log->debug("dial {} failed: {}", link::to_string(d.address), detail);
-  if (reason == close_reason::self_connection) {
-    st.log->warn("{} is this node itself; not dialling it again", link::to_string(d.address));
-    st.dials.erase(id);
-    return;
-  }
-  if (!d.persistent && ++d.failures >= st.cfg.link.max_dial_failures) {
-    st.log->info("giving up on {} after {} failed attempts", link::to_string(d.address), d.failures);
-    st.count("mosaik.network.link.dials.given_up");
-    st.dials.erase(id);
-    return;
-  }
-  schedule_retry(self, id, d);
-}
-
-/// The peer a dial in its handshake is reaching, as far as we know yet.
-std::optional<peer_id> dial_target(node_actor* self, const dial_entry& d) {
-  if (d.address.peer)
-    return d.address.peer;
-  if (!d.conn)
-    return std::nullopt;
-  auto c = self->state.conns.find(*d.conn);
-  if (c == self->state.conns.end() || !c->second.hs
-      || c->second.hs->current() == link::handshake::state::awaiting_hello)
-    return std::nullopt;
-  return c->second.hs->remote_hello().peer;
 }
 
 /// True when a new handshake with `peer` may proceed although a link to it
@@ -84,10 +29,10 @@ std::optional<peer_id> dial_target(node_actor* self, const dial_entry& d) {
 /// We never replace a link we dialled with another of ours.
 bool may_replace(node_actor* self, const peer_id& peer, link::side our_side_of_new) {
   auto& st = self->state;
-  auto l = st.links.find(peer);
-  if (l == st.links.end())
+  const auto* l = st.links.find(peer);
+  if (l == nullptr)
     return true;
-  if (l->second.our_side == our_side_of_new)
+  if (l->our_side == our_side_of_new)
     return our_side_of_new == link::side::acceptor;
   auto new_dialer = our_side_of_new == link::side::dialer ? st.me.self : peer;
   auto other = new_dialer == st.me.self ? peer : st.me.self;
@@ -99,12 +44,11 @@ bool may_replace(node_actor* self, const peer_id& peer, link::side our_side_of_n
 /// our own dial is left to the peer, which refuses it as we would.
 bool settle_crossed_dials(node_actor* self, const peer_id& peer) {
   auto& st = self->state;
-  for (auto& [id, d] : st.dials)
-    if (d.current == dial_entry::phase::handshaking && dial_target(self, d) == peer) {
-      if (link::dial_wins(st.me.self, peer))
-        return false;
-      st.log->debug("tie-break: the dial of {} wins over ours", peer.short_hex());
-    }
+  if (!st.dials.handshaking_with(peer))
+    return true;
+  if (link::dial_wins(st.me.self, peer))
+    return false;
+  st.log->debug("tie-break: the dial of {} wins over ours", peer.short_hex());
   return true;
 }
 
@@ -192,14 +136,15 @@ void on_hello_reply(node_actor* self, connection_handle conn, connection& c, con
   auto hello = codec::decode_hello(f.payload, st.cfg.limits);
   if (!hello)
     return refuse(self, conn, close_reason::protocol_violation, "undecodable hello");
-  auto d = st.dials.find(c.dial);
-  if (d != st.dials.end() && d->second.address.peer && hello->peer != *d->second.address.peer)
+  const auto* dialled = st.dials.address(c.dial);
+  if (dialled != nullptr && dialled->peer && hello->peer != *dialled->peer)
     return refuse(self, conn, close_reason::unexpected_peer,
-                  "dialled " + d->second.address.peer->short_hex() + ", found " + hello->peer.short_hex());
+                  "dialled " + dialled->peer->short_hex() + ", found " + hello->peer.short_hex());
   if (st.misbehaviour.banned(hello->peer, now(self)))
     return refuse(self, conn, close_reason::banned, "peer is banned");
   if (auto err = c.hs->receive_hello(*hello, *st.replay))
     return refuse(self, conn, *err, "hello of " + hello->peer.short_hex());
+  st.dials.on_answered(c.dial, hello->peer);
   if (!may_replace(self, hello->peer, link::side::dialer))
     return refuse(self, conn, close_reason::already_connected, "linked meanwhile");
   write_proof(self, conn, c);
@@ -213,16 +158,12 @@ void on_proof_reply(node_actor* self, connection_handle conn, connection& c, con
   if (auto err = c.hs->receive_proof(*proof))
     return refuse(self, conn, *err, "proof of " + c.hs->remote_hello().peer.short_hex());
   open_from_peer(c);
-  auto d = st.dials.find(c.dial);
-  if (d == st.dials.end())
+  const auto* dialled = st.dials.address(c.dial);
+  if (dialled == nullptr)
     return promote(self, conn, c, c.hs->remote_hello().listen_address);
-  auto& dial = d->second;
-  dial.current = dial_entry::phase::linked;
-  dial.linked_peer = c.hs->remote_hello().peer;
-  dial.backoff.reset();
-  dial.failures = 0;
-  dial.conn.reset();
-  promote(self, conn, c, dial.address.endpoint);
+  auto address = dialled->endpoint;
+  st.dials.on_linked(c.dial, c.hs->remote_hello().peer);
+  promote(self, conn, c, address);
 }
 
 } // namespace
@@ -267,89 +208,19 @@ void on_handshake_deadline(node_actor* self, const handshake_deadline& d) {
 }
 
 void on_handshake_ended(node_actor* self, connection& c, close_reason reason, const std::string& detail) {
-  auto& st = self->state;
-  auto d = st.dials.find(c.dial);
-  if (d == st.dials.end())
-    return;
-  d->second.conn.reset();
-  dial_failed(self, d->first, d->second, reason, detail);
+  dial_failed(self, c.dial, reason, detail);
 }
 
-std::uint64_t add_dial(node_actor* self, const link::peer_address& address, bool persistent) {
+void begin_handshake(node_actor* self, connection_handle conn, std::uint64_t dial, const std::string& host) {
   auto& st = self->state;
-  for (auto& [id, d] : st.dials)
-    if (d.address.endpoint == address.endpoint) {
-      d.persistent = d.persistent || persistent;
-      if (address.peer)
-        d.address.peer = address.peer;
-      return id;
-    }
-  if (!persistent) {
-    auto learned = std::count_if(st.dials.begin(), st.dials.end(),
-                                 [](const auto& kv) { return !kv.second.persistent; });
-    if (static_cast<std::size_t>(learned) >= st.cfg.link.max_learned_dials) {
-      st.count("mosaik.network.link.dials.refused");
-      return 0;
-    }
-  }
-  auto id = st.next_dial_id++;
-  auto& d = st.dials[id];
-  d.address = address;
-  d.persistent = persistent;
-  d.backoff = link::backoff{st.cfg.link.reconnect};
-  start_dial(self, id, d.attempt);
-  return id;
-}
-
-void start_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt) {
-  auto* d = find_dial(self, id, attempt);
-  auto& st = self->state;
-  if (d == nullptr || d->current != dial_entry::phase::waiting || st.shutting_down)
-    return;
-  if (d->address.peer && st.links.count(*d->address.peer) != 0) {
-    d->current = dial_entry::phase::linked;
-    d->linked_peer = d->address.peer;
-    return;
-  }
-  ++d->attempt;
-  const auto& to = d->address.endpoint;
-  auto conn = transport::connect_tcp(self, to.host, to.port);
-  if (!conn)
-    return dial_failed(self, id, *d, close_reason::connection_lost,
-                       "cannot reach " + link::to_string(to) + ": " + self->system().render(conn.error()));
   auto cap = st.cfg.link.handshake_record_cap;
-  auto& c = st.conns.emplace(*conn, connection{link::side::dialer, to.host, cap}).first->second;
-  c.dial = id;
+  auto& c = st.conns.emplace(conn, connection{link::side::dialer, host, cap}).first->second;
+  c.dial = dial;
   c.generation = st.next_generation++;
   c.hs.emplace(link::side::dialer, st.me, st.fresh_nonce(), st.fresh_nonce());
-  d->conn = *conn;
-  d->current = dial_entry::phase::handshaking;
-  self->configure_read(*conn, caf::io::receive_policy::at_most(cap));
-  self->delayed_send(self, st.cfg.link.handshake_timeout, handshake_deadline{*conn, c.generation});
-  write_hello(self, *conn, c);
-}
-
-void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint& address,
-                    close_reason reason) {
-  auto& st = self->state;
-  if (st.shutting_down)
-    return;
-  for (auto i = st.dials.begin(); i != st.dials.end(); ++i) {
-    auto& d = i->second;
-    if (d.linked_peer != peer && d.address.peer != peer && d.address.endpoint != address)
-      continue;
-    if (!d.persistent && (reason == close_reason::departing || reason == close_reason::released)) {
-      st.dials.erase(i);
-      return;
-    }
-    d.linked_peer.reset();
-    if (d.current == dial_entry::phase::linked)
-      schedule_retry(self, i->first, d);
-    return;
-  }
-  if (reason == close_reason::departing || reason == close_reason::released || address.port == 0)
-    return;
-  add_dial(self, link::peer_address{peer, address}, false);
+  self->configure_read(conn, caf::io::receive_policy::at_most(cap));
+  self->delayed_send(self, st.cfg.link.handshake_timeout, handshake_deadline{conn, c.generation});
+  write_hello(self, conn, c);
 }
 
 } // namespace mosaik::node

@@ -60,9 +60,15 @@ void on_handshake_deadline(node_actor* self, const handshake_deadline& d);
 /// retries.
 void on_handshake_ended(node_actor* self, transport::connection& c, wire::close_reason reason,
                         const std::string& detail);
-/// Returns the dial's id, or 0 when the table of learned addresses is full.
-std::uint64_t add_dial(node_actor* self, const link::peer_address& address, bool persistent);
-void start_dial(node_actor* self, std::uint64_t id, std::uint64_t attempt);
+/// The dialer's side on the new connection `conn` of `dial`: our hello.
+void begin_handshake(node_actor* self, connection_handle conn, std::uint64_t dial, const std::string& host);
+
+// -- dials (node_dials.cpp) ---------------------------------------------------
+/// Keeps dialling `address` (link::dial_table::add).
+void add_dial(node_actor* self, const link::peer_address& address, bool persistent);
+void on_redial(node_actor* self, const redial& r);
+/// The connection of `dial`, or its handshake, failed (counted, logged).
+void dial_failed(node_actor* self, std::uint64_t dial, wire::close_reason reason, const std::string& detail);
 /// After a link to `peer` ended: keep (or start) re-dialling it.
 void plan_reconnect(node_actor* self, const peer_id& peer, const wire::endpoint& address,
                     wire::close_reason reason);
@@ -88,20 +94,18 @@ void retire_link(node_actor* self, const peer_id& peer);
 /// What follows when a link's connection ended: counters, the down event,
 /// reconnecting.
 void link_down(node_actor* self, peer_id peer, wire::close_reason reason, const std::string& detail);
-void on_link_frame(node_actor* self, transport::link_entry& l,
-                   expected<wire::frame, codec::decode_error>& f);
+/// A record arrived on the link to `from`.
+void on_link_frame(node_actor* self, const peer_id& from, expected<wire::frame, codec::decode_error>& f);
 void on_heartbeat_tick(node_actor* self);
 /// Sends the frames held back while a chunk was read (held_delivery).
 void release_held(node_actor* self);
 /// Closes the link to `peer` (released) if we dialled it and no persistent
 /// dial keeps it.
 void release(node_actor* self, const peer_id& peer);
-void send_on_link(node_actor* self, transport::link_entry& l, wire::frame_kind kind,
-                  const wire::channel& channel, bytes payload);
 /// A data frame for the peer: sent if the link's credit covers it, else
 /// queued, or refused (counted) when the backlog is full (past_cap: queued
 /// past it, counted).
-send_outcome send_data(node_actor* self, transport::link_entry& l, wire::frame f, bool past_cap);
+send_outcome send_data(node_actor* self, const peer_id& to, wire::frame f, bool past_cap);
 wire::frame close_frame(wire::close_reason reason, const std::string& detail);
 void count_received_close(node_actor* self, const wire::close& c, const std::string& from);
 

@@ -18,7 +18,7 @@ wire::node_status node_state::status(link::time_point now) const {
   s.uptime_ms = static_cast<std::uint64_t>(
     std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(now - started)
                                 .count()));
-  for (const auto& [peer, l] : links)
+  for (const auto& [peer, l] : links.entries())
     s.peers.push_back({peer, l.address,
                        static_cast<std::uint64_t>(l.rtt.has_sample() ? l.rtt.srtt().count() : 0),
                        "up"});

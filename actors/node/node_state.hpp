@@ -2,7 +2,9 @@
 // The state of the node actor. Tests read it through status() and the
 // accessors; everything else goes through node_api.hpp.
 
+#include "actors/core/link/dial_table.hpp"
 #include "actors/core/link/handshake.hpp"
+#include "actors/core/link/link_table.hpp"
 #include "actors/core/link/misbehaviour.hpp"
 #include "actors/core/link/replay_guard.hpp"
 #include "actors/core/wire/frame.hpp"
@@ -10,8 +12,6 @@
 #include "actors/metrics/registry.hpp"
 #include "actors/node/node_config.hpp"
 #include "actors/node/node_metrics.hpp"
-#include "actors/transport/dial_entry.hpp"
-#include "actors/transport/link_entry.hpp"
 #include "actors/transport/connection.hpp"
 
 #include <caf/actor.hpp>
@@ -37,7 +37,7 @@ namespace mosaik::node {
 /// and chunk returns the credit of all of them.
 struct held_delivery {
   caf::actor handler;
-  std::uint64_t link = 0; // link_entry::id
+  std::uint64_t link = 0; // link::link_table::entry::id
   peer_id from;
   wire::frame frame;
   std::uint64_t cost = 0; // of this frame and the ones sent before it
@@ -57,13 +57,11 @@ struct node_state {
   link::time_point started{};
 
   std::map<caf::io::connection_handle, transport::connection> conns;
-  std::map<peer_id, transport::link_entry> links;
-  std::map<caf::io::connection_handle, peer_id> by_conn; // the linked connections
+  link::link_table links;
   std::set<caf::io::connection_handle> unflushed; // written since the last flush
   std::size_t reassembly_reserved = 0; // bytes large records under way hold, node-wide
   std::vector<held_delivery> held;     // while a chunk is read (node_links.cpp)
-  std::map<std::uint64_t, transport::dial_entry> dials;
-  std::uint64_t next_dial_id = 1;
+  link::dial_table dials;
   std::uint64_t next_generation = 1;
   std::unique_ptr<link::replay_guard> replay;
   link::misbehaviour_tracker misbehaviour;

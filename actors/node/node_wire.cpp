@@ -61,13 +61,10 @@ void end_connection(node_actor* self, connection_handle conn, close_reason reaso
   st.unflushed.erase(conn);
   self->flush(conn);
   self->close(conn);
-  if (auto l = st.by_conn.find(conn); l != st.by_conn.end()) {
-    auto peer = l->second;
-    st.by_conn.erase(l);
-    link_down(self, peer, reason, detail);
-  } else if (c.current == connection::phase::handshake) {
+  if (auto peer = st.links.peer_on(conn.id()))
+    link_down(self, *peer, reason, detail);
+  else if (c.current == connection::phase::handshake)
     on_handshake_ended(self, c, reason, detail);
-  }
 }
 
 /// A large record under way holds its size from the node's budget until it
@@ -98,11 +95,8 @@ void on_record(node_actor* self, connection_handle conn, connection& c, bytes bo
   }
   auto f = codec::decode_frame_in_place(std::move(body), st.cfg.limits);
   switch (c.current) {
-    case connection::phase::linked: {
-      auto& l = st.links.at(st.by_conn.at(conn));
-      l.heartbeat.heard();
-      return on_link_frame(self, l, f);
-    }
+    case connection::phase::linked:
+      return on_link_frame(self, st.links.peer_on(conn.id()).value(), f);
     case connection::phase::client:
       if (f && f->kind == wire::frame_kind::status)
         return answer_status(self, conn);

@@ -1,8 +1,8 @@
 #pragma once
 // One TCP connection of the node's broker, from accept or connect until it
 // closes: where its records stand, its handshake, and once the handshake is
-// done its keys. A connection is not a link: a link (link_entry) exists only
-// for a connection whose peer proved its identity.
+// done its keys. A connection is not a link: a link (link::link_table)
+// exists only for a connection whose peer proved its identity.
 
 #include "actors/core/ids/keys.hpp"
 #include "actors/core/link/aead.hpp"

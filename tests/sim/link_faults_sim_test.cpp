@@ -286,7 +286,7 @@ TEST_CASE("sim faults: a lost peer is re-dialled for a while, a bootstrap addres
   CHECK(c.state(0).dials.empty());
   CHECK(c.counter(0, "mosaik.network.link.dials.given_up") == 1);
   REQUIRE(c.state(1).dials.size() == 1); // node 1's bootstrap entry stays
-  CHECK(c.state(1).dials.begin()->second.persistent);
+  CHECK(c.state(1).dials.entries().begin()->second.persistent);
   // Healing lets the bootstrap dial through.
   c.rejoin(c.n(1));
   REQUIRE(c.run_until([&] { return c.linked(0, 1) && c.linked(1, 0); }, 60s));

@@ -178,7 +178,7 @@ TEST_CASE("sim flow: partial large records on many links share one node-wide bud
   CHECK(c.counter(0, "mosaik.network.link.closes.sent", {{"reason", "too_slow"}}) == 1);
   CHECK(c.state(0).links.size() == 1);
   // The first one gives up: its reservation goes with it, and a newcomer fits.
-  auto a_peer = c.state(0).links.begin()->first;
+  auto a_peer = c.state(0).links.entries().begin()->first;
   caf::anon_send(c.node_actor(0), ::mosaik::node::ban_peer{a_peer, 1s});
   c.run_messages();
   CHECK(c.state(0).reassembly_reserved == 0);
