@@ -22,10 +22,12 @@
 // may pass a forward or an answer to one (forwards), and the other way
 // round, so that a leader's ready for the follower whose clients forwarded
 // (append, answer, append, answer, ...) leaves as one append and one batch
-// of answers. The two commute: a forward is stepped apart from the term
-// rules and never moves the receiver's term, log or commit index; an
-// answer's (index, term) settles the proposal whether it arrives before or
-// after that entry commits (raft_client.cpp, resolve_proposals), as it
+// of answers. Raft's safety holds under any delivery order, and neither
+// lane needs its place against the other: a forward is stepped apart from
+// the term rules (the leader of its term appends it at the end of its log;
+// anyone else answers not_leader or unknown, true whenever it arrives), and
+// an answer's (index, term) settles the proposal whether it arrives before
+// or after that entry commits (raft_client.cpp, resolve_proposals), as it
 // would if the network delayed it. Any other message passes nothing and
 // nothing passes it.
 
