@@ -118,5 +118,8 @@ struct RaftMessage {
     proposalResponse @12 :ProposalResponse;   # leader -> follower
     forwardRead @13 :ForwardRead;             # follower -> leader
     readResponse @14 :ReadResponse;           # leader -> follower
+    forwardProposals @15 :List(ForwardProposal);    # follower -> leader: 1 to 4096,
+                                                    # received as each in turn
+    proposalResponses @16 :List(ProposalResponse);  # leader -> follower: likewise
   }
 }

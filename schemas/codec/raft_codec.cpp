@@ -55,6 +55,20 @@ void write_meta(schema::SnapshotMetadata::Builder b, const raft::snapshot_metada
   write_config(b.initConfig(), m.config);
 }
 
+void write_forward(schema::ForwardProposal::Builder out, const raft::forward_proposal& p) {
+  out.setId(p.id);
+  out.setTerm(p.term);
+  out.setCommand(as_capnp(p.command));
+}
+
+void write_proposal_response(schema::ProposalResponse::Builder out,
+                             const raft::proposal_response& p) {
+  out.setId(p.id);
+  out.setAnswer(static_cast<schema::ForwardAnswer>(p.answer));
+  out.setIndex(p.index);
+  out.setTerm(p.term);
+}
+
 struct body_writer {
   schema::RaftMessage::Body::Builder b;
 
@@ -96,18 +110,19 @@ struct body_writer {
     out.setGranted(v.granted);
   }
   void operator()(const raft::snapshot_request& s) { write_meta(b.initSnapshot().initMeta(), s.meta); }
-  void operator()(const raft::forward_proposal& p) {
-    auto out = b.initForwardProposal();
-    out.setId(p.id);
-    out.setTerm(p.term);
-    out.setCommand(as_capnp(p.command));
-  }
+  void operator()(const raft::forward_proposal& p) { write_forward(b.initForwardProposal(), p); }
   void operator()(const raft::proposal_response& p) {
-    auto out = b.initProposalResponse();
-    out.setId(p.id);
-    out.setAnswer(static_cast<schema::ForwardAnswer>(p.answer));
-    out.setIndex(p.index);
-    out.setTerm(p.term);
+    write_proposal_response(b.initProposalResponse(), p);
+  }
+  void operator()(const raft::forward_proposal_batch& batch) {
+    auto list = b.initForwardProposals(static_cast<unsigned>(batch.proposals.size()));
+    for (unsigned k = 0; k < batch.proposals.size(); ++k)
+      write_forward(list[k], batch.proposals[k]);
+  }
+  void operator()(const raft::proposal_response_batch& batch) {
+    auto list = b.initProposalResponses(static_cast<unsigned>(batch.responses.size()));
+    for (unsigned k = 0; k < batch.responses.size(); ++k)
+      write_proposal_response(list[k], batch.responses[k]);
   }
   void operator()(const raft::forward_read& r) { b.initForwardRead().setId(r.id); }
   void operator()(const raft::read_response& r) {
@@ -209,6 +224,62 @@ result<raft::message_body> read_append(schema::AppendRequest::Reader r) {
   return raft::message_body{std::move(a)};
 }
 
+raft::forward_proposal read_forward(schema::ForwardProposal::Reader r) {
+  auto cmd = r.getCommand();
+  return {r.getId(), r.getTerm(), bytes(cmd.begin(), cmd.end())};
+}
+
+result<raft::proposal_response> read_proposal_response(schema::ProposalResponse::Reader r) {
+  auto raw = static_cast<std::uint16_t>(r.getAnswer());
+  if (raw > static_cast<std::uint16_t>(raft::forward_answer::unknown))
+    return unexpected{
+      decode_error{decode_errc::unknown_kind, "proposalResponse.answer " + std::to_string(raw)}};
+  return raft::proposal_response{r.getId(), static_cast<raft::forward_answer>(raw), r.getIndex(),
+                                 r.getTerm()};
+}
+
+template <class T>
+result<raft::message_body> as_body(result<T> r) {
+  if (!r)
+    return unexpected{r.error()};
+  return raft::message_body{std::move(*r)};
+}
+
+/// A batch holds 1 to raft::max_batch items (coalesce.hpp never makes an
+/// empty or larger one).
+template <class List>
+result<bool> check_batch(const List& list, const char* field) {
+  if (list.size() == 0 || list.size() > raft::max_batch)
+    return bad_field(std::string(field) + " must hold 1 to " + std::to_string(raft::max_batch)
+                     + " items, not " + std::to_string(list.size()));
+  return true;
+}
+
+result<raft::message_body> read_forwards(capnp::List<schema::ForwardProposal>::Reader list) {
+  if (auto ok = check_batch(list, "forwardProposals"); !ok)
+    return unexpected{ok.error()};
+  raft::forward_proposal_batch batch;
+  batch.proposals.reserve(list.size());
+  for (auto r : list)
+    batch.proposals.push_back(read_forward(r));
+  return raft::message_body{std::move(batch)};
+}
+
+result<raft::message_body>
+read_proposal_responses(capnp::List<schema::ProposalResponse>::Reader list) {
+  if (auto ok = check_batch(list, "proposalResponses"); !ok)
+    return unexpected{ok.error()};
+  raft::proposal_response_batch batch;
+  batch.responses.reserve(list.size());
+  for (auto r : list) {
+    auto one = read_proposal_response(r);
+    if (!one)
+      return unexpected{one.error()};
+    batch.responses.push_back(*one);
+  }
+  return raft::message_body{std::move(batch)};
+}
+
 result<raft::message_body> read_body(schema::RaftMessage::Body::Reader b) {
   using B = schema::RaftMessage::Body;
   switch (b.which()) {
@@ -241,21 +312,14 @@ result<raft::message_body> read_body(schema::RaftMessage::Body::Reader b) {
         return unexpected{meta.error()};
       return raft::message_body{raft::snapshot_request{std::move(*meta)}};
     }
-    case B::FORWARD_PROPOSAL: {
-      auto r = b.getForwardProposal();
-      auto cmd = r.getCommand();
-      return raft::message_body{
-        raft::forward_proposal{r.getId(), r.getTerm(), bytes(cmd.begin(), cmd.end())}};
-    }
-    case B::PROPOSAL_RESPONSE: {
-      auto r = b.getProposalResponse();
-      auto raw = static_cast<std::uint16_t>(r.getAnswer());
-      if (raw > static_cast<std::uint16_t>(raft::forward_answer::unknown))
-        return unexpected{decode_error{decode_errc::unknown_kind,
-                                       "proposalResponse.answer " + std::to_string(raw)}};
-      return raft::message_body{raft::proposal_response{
-        r.getId(), static_cast<raft::forward_answer>(raw), r.getIndex(), r.getTerm()}};
-    }
+    case B::FORWARD_PROPOSAL:
+      return raft::message_body{read_forward(b.getForwardProposal())};
+    case B::PROPOSAL_RESPONSE:
+      return as_body(read_proposal_response(b.getProposalResponse()));
+    case B::FORWARD_PROPOSALS:
+      return read_forwards(b.getForwardProposals());
+    case B::PROPOSAL_RESPONSES:
+      return read_proposal_responses(b.getProposalResponses());
     case B::FORWARD_READ:
       return raft::message_body{raft::forward_read{b.getForwardRead().getId()}};
     case B::READ_RESPONSE: {

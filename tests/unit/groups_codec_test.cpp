@@ -129,7 +129,9 @@ TEST_CASE("groups codec: every raft message kind embeds in a bond message") {
     raft::snapshot_request{{100, 6, {{pid(1), pid(2)}, {pid(3)}, digest::from("l")}}},
     raft::forward_proposal{42, 6, bytes{9, 9}},
     raft::proposal_response{42, raft::forward_answer::unknown, 101, 6},
-    raft::read_response{43, true, 99}};
+    raft::read_response{43, true, 99},
+    raft::forward_proposal_batch{{{42, 6, bytes{9, 9}}, {43, 6, bytes{1}}}},
+    raft::proposal_response_batch{{{42, raft::forward_answer::accepted, 101, 6}}}};
   for (auto& body : bodies) {
     bond_message m = raft::message{pid(1), pid(2), 6, digest::from("lineage"), body};
     auto decoded = round_trip_bond(m);

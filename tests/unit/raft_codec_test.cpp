@@ -37,7 +37,10 @@ std::vector<raft::message_body> every_body() {
           raft::forward_proposal{42, 6, bytes{9, 9}},
           raft::proposal_response{42, raft::forward_answer::accepted, 101, 6},
           raft::forward_read{43},
-          raft::read_response{43, true, 99}};
+          raft::read_response{43, true, 99},
+          raft::forward_proposal_batch{{{42, 6, bytes{9, 9}}, {43, 6, {}}, {44, 7, bytes(300, 1)}}},
+          raft::proposal_response_batch{{{42, raft::forward_answer::accepted, 101, 6},
+                                         {43, raft::forward_answer::unknown, 0, 0}}}};
 }
 
 raft::message sample_message(raft::message_body body) {
@@ -147,6 +150,34 @@ TEST_CASE("raft codec: an unknown forward answer is refused") {
   CHECK(decoded.error().code == decode_errc::unknown_kind);
 }
 
+TEST_CASE("raft codec: a batch holds 1 to max_batch items") {
+  auto decode = [](raft::message_body body) {
+    return codec::decode_raft_message(codec::encode_raft_message(sample_message(std::move(body))));
+  };
+  auto empty = decode(raft::forward_proposal_batch{});
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().code == decode_errc::bad_field);
+  CHECK_FALSE(decode(raft::proposal_response_batch{}));
+  raft::proposal_response_batch full;
+  full.responses.resize(raft::max_batch, {1, raft::forward_answer::accepted, 2, 3});
+  CHECK(decode(full));
+  full.responses.push_back({});
+  auto over = decode(full);
+  REQUIRE_FALSE(over);
+  CHECK(over.error().detail.find("proposalResponses") != std::string::npos);
+  raft::forward_proposal_batch forwards;
+  forwards.proposals.resize(raft::max_batch + 1);
+  CHECK_FALSE(decode(forwards));
+}
+
+TEST_CASE("raft codec: an unknown forward answer in a batch is refused") {
+  raft::proposal_response_batch b{{{1, raft::forward_answer::accepted, 2, 3},
+                                   {2, static_cast<raft::forward_answer>(7), 0, 0}}};
+  auto decoded = codec::decode_raft_message(codec::encode_raft_message(sample_message(b)));
+  REQUIRE_FALSE(decoded);
+  CHECK(decoded.error().code == decode_errc::unknown_kind);
+}
+
 TEST_CASE("raft codec: an unknown entry type is refused") {
   raft::entry e{1, 1, static_cast<raft::entry_type>(9), {}};
   auto r = codec::decode_entry(codec::encode_entry(e));
@@ -160,7 +191,8 @@ TEST_CASE("raft codec: seeded byte flips never escape as exceptions") {
   rng r(2024);
   std::size_t decoded = 0;
   std::size_t refused = 0;
-  for (const auto& body : every_body()) {
+  auto bodies = every_body();
+  for (const auto& body : bodies) {
     auto good = codec::encode_raft_message(sample_message(body));
     for (int round = 0; round < 300; ++round) {
       auto bad = good;
@@ -170,6 +202,6 @@ TEST_CASE("raft codec: seeded byte flips never escape as exceptions") {
       ++(result ? decoded : refused);
     }
   }
-  CHECK(decoded + refused == 11 * 300);
+  CHECK(decoded + refused == bodies.size() * 300);
   CHECK(refused > 0);
 }

@@ -14,7 +14,8 @@ using namespace std::chrono_literals;
 /// subsystem's frames on it, so nodes whose frames would not understand
 /// each other are refused at the handshake (version_mismatch) instead of
 /// closing each other's streams or groups as protocol violations later.
-/// 3: streams count credit in bytes too (Subscribe.countsBytes, Credit.bytes).
+/// 3: streams count credit in bytes too (Subscribe.countsBytes, Credit.bytes);
+///    groups batch forwarded proposals and their answers (raft.capnp).
 inline constexpr std::uint32_t protocol_version = 3;
 
 struct backoff_config {

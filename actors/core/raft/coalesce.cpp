@@ -1,6 +1,8 @@
 #include "actors/core/raft/coalesce.hpp"
 
 #include <map>
+#include <optional>
+#include <type_traits>
 
 namespace mosaik::raft {
 
@@ -39,8 +41,73 @@ bool merge_answer(append_response& into, const append_response& next) {
   return true;
 }
 
-/// Merges `next` into `into` (the last message to the same receiver) when
-/// that is the same as sending both.
+/// What a forward or an answer adds to a batch, against `max_bytes`: a
+/// command's bytes; an answer about what it takes on the wire.
+constexpr std::size_t answer_bytes = 32;
+std::size_t weight(const forward_proposal& p) { return p.command.size(); }
+std::size_t weight(const proposal_response&) { return answer_bytes; }
+
+std::vector<forward_proposal>& items(forward_proposal_batch& b) { return b.proposals; }
+std::vector<proposal_response>& items(proposal_response_batch& b) { return b.responses; }
+
+/// Joins a single forward (or answer) `next` to `into`, a single one of the
+/// same kind or a batch of them, while the batch stays within max_batch
+/// items and `max_bytes`.
+template <class Single, class Batch>
+bool merge_batched(message_body& into, message_body& next, std::size_t max_bytes) {
+  auto* add = std::get_if<Single>(&next);
+  if (!add)
+    return false;
+  std::size_t count = 0;
+  std::size_t held = 0;
+  if (auto* one = std::get_if<Single>(&into)) {
+    count = 1;
+    held = weight(*one);
+  } else if (auto* batch = std::get_if<Batch>(&into)) {
+    count = items(*batch).size();
+    for (const auto& s : items(*batch))
+      held += weight(s);
+  } else {
+    return false;
+  }
+  if (count >= max_batch || held + weight(*add) > max_bytes)
+    return false;
+  if (auto* one = std::get_if<Single>(&into)) {
+    Batch batch;
+    items(batch).push_back(std::move(*one));
+    into = std::move(batch);
+  }
+  items(std::get<Batch>(into)).push_back(std::move(*add));
+  return true;
+}
+
+/// Messages to one receiver that may pass each other (see coalesce.hpp).
+enum class lane { replication, forwards, other };
+
+lane lane_of(const message& m) {
+  return std::visit(
+    [](const auto& b) {
+      using B = std::decay_t<decltype(b)>;
+      if constexpr (std::is_same_v<B, append_request> || std::is_same_v<B, append_response>)
+        return lane::replication;
+      else if constexpr (std::is_same_v<B, forward_proposal> || std::is_same_v<B, proposal_response>
+                         || std::is_same_v<B, forward_proposal_batch>
+                         || std::is_same_v<B, proposal_response_batch>)
+        return lane::forwards;
+      else
+        return lane::other;
+    },
+    m.body);
+}
+
+/// A receiver's last message in the output, per lane.
+struct lanes {
+  std::optional<std::size_t> replication;
+  std::optional<std::size_t> forwards;
+};
+
+/// Merges `next` into `into` (the last message of its lane to the same
+/// receiver) when that is the same as sending both.
 bool merge(message& into, message& next, std::size_t max_bytes) {
   if (into.from != next.from || into.term != next.term || into.lineage != next.lineage)
     return false;
@@ -50,7 +117,9 @@ bool merge(message& into, message& next, std::size_t max_bytes) {
   if (auto* a = std::get_if<append_response>(&into.body))
     if (auto* b = std::get_if<append_response>(&next.body))
       return merge_answer(*a, *b);
-  return false;
+  return merge_batched<forward_proposal, forward_proposal_batch>(into.body, next.body, max_bytes)
+         || merge_batched<proposal_response, proposal_response_batch>(into.body, next.body,
+                                                                      max_bytes);
 }
 
 } // namespace
@@ -58,13 +127,21 @@ bool merge(message& into, message& next, std::size_t max_bytes) {
 std::vector<message> coalesce(std::vector<message> messages, std::size_t max_bytes) {
   std::vector<message> out;
   out.reserve(messages.size());
-  std::map<node_id, std::size_t> last; // receiver -> its last message in `out`
+  std::map<node_id, lanes> last; // receiver -> its last message in `out` per lane
   for (auto& m : messages) {
-    auto at = last.find(m.to);
-    if (at != last.end() && merge(out[at->second], m, max_bytes))
+    auto l = lane_of(m);
+    auto& to = last[m.to];
+    auto* into = l == lane::replication ? &to.replication
+                 : l == lane::forwards  ? &to.forwards
+                                        : nullptr;
+    if (into && *into && merge(out[**into], m, max_bytes))
       continue;
-    last[m.to] = out.size();
+    auto at = out.size();
     out.push_back(std::move(m));
+    if (into)
+      *into = at;
+    else
+      to = {at, at}; // nothing passes it, and nothing merges into it
   }
   return out;
 }

@@ -10,9 +10,26 @@
 //    entries are joined and the later commit index kept, up to `max_bytes`
 //    of entries per message (no frame grows past the Raft flow control);
 //  - a successful append answer after a successful one in the same term:
-//    the higher index says all the lower one did.
-// Everything else keeps its place; messages to one receiver keep their
-// order.
+//    the higher index says all the lower one did;
+//  - a forwarded proposal after a forwarded proposal (or a batch of them):
+//    they join into one forward_proposal_batch, received as each in turn,
+//    up to max_batch proposals and `max_bytes` of commands; answers to
+//    forwarded proposals likewise into a proposal_response_batch. A
+//    follower whose write is on disk gathers its clients' proposals in one
+//    ready, and a leader its answers to them.
+// Everything else keeps its place. Messages to one receiver keep their
+// order, but for one freedom: an append or an answer to one (replication)
+// may pass a forward or an answer to one (forwards), and the other way
+// round, so that a leader's ready for the follower whose clients forwarded
+// (append, answer, append, answer, ...) leaves as one append and one batch
+// of answers. Raft's safety holds under any delivery order, and neither
+// lane needs its place against the other: a forward is stepped apart from
+// the term rules (the leader of its term appends it at the end of its log;
+// anyone else answers not_leader or unknown, true whenever it arrives), and
+// an answer's (index, term) settles the proposal whether it arrives before
+// or after that entry commits (raft_client.cpp, resolve_proposals), as it
+// would if the network delayed it. Any other message passes nothing and
+// nothing passes it.
 
 #include "actors/core/raft/message.hpp"
 

@@ -5,6 +5,7 @@
 #include "actors/core/ids/digest.hpp"
 #include "actors/core/raft/types.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <variant>
@@ -94,6 +95,24 @@ struct proposal_response {
   friend bool operator==(const proposal_response&, const proposal_response&) = default;
 };
 
+/// Most proposals or answers one batch carries (coalesce.hpp makes them;
+/// the codec refuses larger ones).
+inline constexpr std::size_t max_batch = 4096;
+
+/// Follower -> leader: several forwarded proposals in one message (see
+/// coalesce.hpp). Received as each of them in turn, in this order.
+struct forward_proposal_batch {
+  std::vector<forward_proposal> proposals;
+  friend bool operator==(const forward_proposal_batch&, const forward_proposal_batch&) = default;
+};
+
+/// Leader -> follower: several answers in one message, received as each of
+/// them in turn.
+struct proposal_response_batch {
+  std::vector<proposal_response> responses;
+  friend bool operator==(const proposal_response_batch&, const proposal_response_batch&) = default;
+};
+
 /// Follower -> leader: confirm leadership and tell me the read index.
 struct forward_read {
   std::uint64_t id = 0;
@@ -110,7 +129,8 @@ struct read_response {
 using message_body =
   std::variant<append_request, append_response, heartbeat_request, heartbeat_response,
                vote_request, vote_response, snapshot_request, forward_proposal,
-               proposal_response, forward_read, read_response>;
+               proposal_response, forward_read, read_response, forward_proposal_batch,
+               proposal_response_batch>;
 
 struct message {
   node_id from;
@@ -124,7 +144,7 @@ struct message {
 /// Short name of the body's kind, for logs and traces.
 std::string_view kind_name(const message& m);
 
-/// Forwarded proposals and reads and their answers.
+/// Forwarded proposals and reads and their answers, single or batched.
 bool is_forward(const message& m);
 
 } // namespace mosaik::raft

@@ -6,6 +6,17 @@
 
 namespace mosaik::raft {
 
+namespace {
+
+/// A batch is received as each of its messages in turn (coalesce.hpp).
+template <class Item>
+void step_each(raft& r, const message& batch, const std::vector<Item>& items) {
+  for (const auto& item : items)
+    r.step(message{batch.from, batch.to, batch.term, batch.lineage, item});
+}
+
+} // namespace
+
 bool raft::outbox::empty() const {
   return messages.empty() && proposals.empty() && reads.empty() && errors.empty()
          && !snapshot_needed;
@@ -56,6 +67,10 @@ void raft::tick() {
 }
 
 void raft::step(const message& m) {
+  if (auto* b = std::get_if<forward_proposal_batch>(&m.body))
+    return step_each(*this, m, b->proposals);
+  if (auto* b = std::get_if<proposal_response_batch>(&m.body))
+    return step_each(*this, m, b->responses);
   if (failed_ || m.from == id() || !accept_lineage(m))
     return;
   if (is_member(conf(), m.from)) // bounded: members only

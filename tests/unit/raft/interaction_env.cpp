@@ -65,6 +65,25 @@ std::string entries_text(const std::vector<entry>& ents) {
   return out + "]";
 }
 
+std::string forward_text(const forward_proposal& p) {
+  return " id=" + std::to_string(p.id) + " for=t" + std::to_string(p.term);
+}
+
+std::string forward_text(const proposal_response& p) {
+  static constexpr const char* answers[] = {"accepted", "not_leader", "unknown"};
+  return " id=" + std::to_string(p.id) + " " + answers[static_cast<int>(p.answer)] + " at="
+         + std::to_string(p.index) + "/" + std::to_string(p.term);
+}
+
+/// A batch as its items, each as its single message would read.
+template <class Item>
+std::string batch_text(const std::vector<Item>& items) {
+  std::string text = " [";
+  for (const auto& item : items)
+    text += (text.size() > 2 ? ";" : "") + forward_text(item);
+  return text + " ]";
+}
+
 } // namespace
 
 std::string describe(const message& m) {
@@ -89,14 +108,10 @@ std::string describe(const message& m) {
       [](const snapshot_request& s) {
         return " at=" + std::to_string(s.meta.index) + "/" + std::to_string(s.meta.term);
       },
-      [](const forward_proposal& p) {
-        return " id=" + std::to_string(p.id) + " for=t" + std::to_string(p.term);
-      },
-      [](const proposal_response& p) {
-        static constexpr const char* answers[] = {"accepted", "not_leader", "unknown"};
-        return " id=" + std::to_string(p.id) + " " + answers[static_cast<int>(p.answer)] + " at="
-               + std::to_string(p.index) + "/" + std::to_string(p.term);
-      },
+      [](const forward_proposal& p) { return forward_text(p); },
+      [](const proposal_response& p) { return forward_text(p); },
+      [](const forward_proposal_batch& b) { return batch_text(b.proposals); },
+      [](const proposal_response_batch& b) { return batch_text(b.responses); },
       [](const forward_read& r) { return " id=" + std::to_string(r.id); },
       [](const read_response& r) {
         return " id=" + std::to_string(r.id) + (r.ok ? " at=" + std::to_string(r.index) : " failed");

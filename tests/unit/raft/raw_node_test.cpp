@@ -480,6 +480,24 @@ TEST_CASE("proposals: only a node that never led the term refuses a forward defi
   CHECK(answer_to_forward(c, 1, t - 1) == forward_answer::unknown);    // may have led t - 1
 }
 
+namespace {
+
+/// The answers to forwarded proposals delivered to `to`, batched or not, in order.
+std::vector<proposal_response> answers_to(const test_cluster& c, std::uint8_t to) {
+  std::vector<proposal_response> out;
+  for (const auto& m : c.sent) {
+    if (m.to != nid(to))
+      continue;
+    if (auto* r = std::get_if<proposal_response>(&m.body))
+      out.push_back(*r);
+    if (auto* b = std::get_if<proposal_response_batch>(&m.body))
+      out.insert(out.end(), b->responses.begin(), b->responses.end());
+  }
+  return out;
+}
+
+} // namespace
+
 TEST_CASE("proposals: a forward the network duplicates is appended once") {
   test_cluster c(3);
   REQUIRE(c.form_group(3));
@@ -491,14 +509,70 @@ TEST_CASE("proposals: a forward the network duplicates is appended once") {
   c.stabilize();
   CHECK(c.node(1).status().last_index == before + 1);
   std::size_t answers = 0;
-  for (const auto& sent : c.sent) {
-    if (auto* r = std::get_if<proposal_response>(&sent.body); r && r->id == 77) {
+  for (const auto& r : answers_to(c, 2)) {
+    if (r.id == 77) {
       ++answers;
-      CHECK(r->answer == forward_answer::accepted);
-      CHECK(r->index == before + 1);
+      CHECK(r.answer == forward_answer::accepted);
+      CHECK(r.index == before + 1);
     }
   }
   CHECK(answers == 2);
+}
+
+TEST_CASE("proposals: a leader takes a batch of forwards as each of them in turn") {
+  test_cluster singles(3);
+  test_cluster batched(3);
+  REQUIRE(singles.form_group(3));
+  REQUIRE(batched.form_group(3));
+  auto t = term_of(singles, 1);
+  REQUIRE(term_of(batched, 1) == t);
+  auto before = singles.node(1).status().last_index;
+  // A wrong term and a duplicate among them: each is answered as it would be alone.
+  std::vector<forward_proposal> forwards{
+    {70, t, bytes{1}}, {71, t + 1, bytes{2}}, {72, t, bytes{3}}, {70, t, bytes{1}}, {73, t, bytes{4}}};
+  for (const auto& f : forwards)
+    singles.node(1).step({nid(2), nid(1), 0, singles.node(1).lineage(), f});
+  batched.node(1).step(
+    {nid(2), nid(1), 0, batched.node(1).lineage(), forward_proposal_batch{forwards}});
+  singles.stabilize();
+  batched.stabilize();
+  auto answers = answers_to(batched, 2);
+  CHECK(answers == answers_to(singles, 2));
+  REQUIRE(answers.size() == 5);
+  CHECK(answers[0] == proposal_response{70, forward_answer::accepted, before + 1, t});
+  CHECK(answers[1].answer == forward_answer::not_leader);
+  CHECK(answers[2] == proposal_response{72, forward_answer::accepted, before + 2, t});
+  CHECK(answers[3] == answers[0]);
+  CHECK(answers[4] == proposal_response{73, forward_answer::accepted, before + 3, t});
+  for (std::uint8_t n = 1; n <= 3; ++n) {
+    CHECK(batched.node(n).status().last_index == before + 3);
+    CHECK(batched.at(n).applied == singles.at(n).applied);
+  }
+}
+
+TEST_CASE("proposals: a follower's proposals of one ready go as one batch and each commits") {
+  test_cluster c(3);
+  REQUIRE(c.form_group(3));
+  for (std::uint64_t id = 1; id <= 3; ++id)
+    c.node(2).propose(id, bytes{static_cast<std::uint8_t>(id)});
+  c.stabilize();
+  std::size_t forwards = 0;
+  std::size_t answer_messages = 0;
+  for (const auto& m : c.sent) {
+    if (auto* b = std::get_if<forward_proposal_batch>(&m.body)) {
+      ++forwards;
+      REQUIRE(b->proposals.size() == 3);
+      CHECK(b->proposals[2].id == 3);
+      CHECK(b->proposals[2].command == bytes{3});
+    }
+    CHECK_FALSE(std::holds_alternative<forward_proposal>(m.body));
+    CHECK_FALSE(std::holds_alternative<proposal_response>(m.body));
+    answer_messages += std::holds_alternative<proposal_response_batch>(m.body) ? 1 : 0;
+  }
+  CHECK(forwards == 1);
+  CHECK(answer_messages == 1);
+  for (std::uint64_t id = 1; id <= 3; ++id)
+    CHECK(has_outcome(c.at(2), id, proposal_outcome::committed));
 }
 
 // -- reads (diss. §6.4) ---------------------------------------------------------------
